@@ -10,6 +10,11 @@
 /*	int	fd;
 /*	const char *name;
 /*
+/*	VSTREAM	*vstream_fdopen2(read_fd, write_fd, name)
+/*	int	read_fd;
+/*	int	write_fd;
+/*	const char *name;
+/*
 /*	VSTREAM	*vstream_memopen(buf, mode)
 /*	VSTRING	*buf;
 /*	int	mode;
@@ -58,7 +63,9 @@
 /*	at all cannot hold the program.
 /*
 /*	vstream_fdopen() wraps a descriptor; the stream owns it from then
-/*	on. vstream_memopen() creates a memory stream: with mode O_RDONLY
+/*	on. vstream_fdopen2() reads from one descriptor and writes to
+/*	another (standard input and output); both are closed with the
+/*	stream. vstream_memopen() creates a memory stream: with mode O_RDONLY
 /*	it reads the content of buf (a copy is taken), with O_WRONLY
 /*	output is appended to buf when the stream is flushed.
 /*
@@ -145,6 +152,7 @@ static VSTREAM *vstream_create(int fd, const char *name)
     VSTREAM *vp = (VSTREAM *) mymalloc(sizeof(*vp));
 
     vp->fd = fd;
+    vp->wfd = fd;
     vp->flags = 0;
     vp->name = mystrdup(name);
     vp->rbuf = 0;
@@ -169,6 +177,18 @@ VSTREAM *vstream_fdopen(int fd, const char *name)
     vp = vstream_create(fd, name);
     vp->rsize = VSTREAM_BUFSIZE;
     vp->rbuf = (char *) mymalloc(vp->rsize);
+    return (vp);
+}
+
+/* vstream_fdopen2 - separate input and output descriptors */
+
+VSTREAM *vstream_fdopen2(int read_fd, int write_fd, const char *name)
+{
+    VSTREAM *vp = vstream_fdopen(read_fd, name);
+
+    if (write_fd < 0)
+	msg_panic("vstream_fdopen2: bad file descriptor %d", write_fd);
+    vp->wfd = write_fd;
     return (vp);
 }
 
@@ -202,6 +222,8 @@ int     vstream_fclose(VSTREAM *vp)
 	err = -1;
     if (vp->fd >= 0 && close(vp->fd) < 0)
 	err = -1;
+    if (vp->wfd >= 0 && vp->wfd != vp->fd && close(vp->wfd) < 0)
+	err = -1;
     if (vp->rbuf)
 	myfree(vp->rbuf);
     vstring_free(vp->wbuf);
@@ -221,7 +243,7 @@ void    vstream_set_timeout(VSTREAM *vp, int millisecs)
 
 /* vstream_wait - wait for readiness within the deadline */
 
-static int vstream_wait(VSTREAM *vp, short events, long long deadline)
+static int vstream_wait(VSTREAM *vp, int fd, short events, long long deadline)
 {
     struct pollfd pfd;
     int     wait_ms;
@@ -238,7 +260,7 @@ static int vstream_wait(VSTREAM *vp, short events, long long deadline)
 	} else {
 	    wait_ms = -1;
 	}
-	pfd.fd = vp->fd;
+	pfd.fd = fd;
 	pfd.events = events;
 	pfd.revents = 0;
 	if ((n = poll(&pfd, 1, wait_ms)) < 0) {
@@ -292,7 +314,7 @@ ssize_t vstream_fill(VSTREAM *vp, int wait)
 	}
 	if (wait == VSTREAM_NOWAIT)
 	    return (-1);			/* errno is EAGAIN */
-	if (vstream_wait(vp, POLLIN, deadline) < 0)
+	if (vstream_wait(vp, vp->fd, POLLIN, deadline) < 0)
 	    return (-1);
 	/* For a blocking descriptor, poll() said readable: read again. */
     }
@@ -406,7 +428,7 @@ static int vstream_write_some(VSTREAM *vp, int wait)
     if (wait == VSTREAM_WAIT && vp->timeout > 0)
 	deadline = vstream_now_ms() + vp->timeout;
     while (vstream_wpending(vp) > 0) {
-	n = write(vp->fd, vstring_str(vp->wbuf) + vp->wpos, vstream_wpending(vp));
+	n = write(vp->wfd, vstring_str(vp->wbuf) + vp->wpos, vstream_wpending(vp));
 	if (n > 0) {
 	    vp->wpos += n;
 	    continue;
@@ -416,7 +438,7 @@ static int vstream_write_some(VSTREAM *vp, int wait)
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 	    if (wait == VSTREAM_NOWAIT)
 		return (1);
-	    if (vstream_wait(vp, POLLOUT, deadline) < 0)
+	    if (vstream_wait(vp, vp->wfd, POLLOUT, deadline) < 0)
 		return (-1);
 	    continue;
 	}

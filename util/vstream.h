@@ -16,6 +16,7 @@
 
 typedef struct VSTREAM {
     int     fd;				/* file descriptor, or -1 */
+    int     wfd;			/* descriptor for output */
     int     flags;			/* see below */
     char   *name;			/* for diagnostics */
     char   *rbuf;			/* read buffer */
@@ -50,6 +51,7 @@ typedef struct VSTREAM {
 #define VSTREAM_LINE_ERROR	4	/* read error or timeout */
 
 extern VSTREAM *vstream_fdopen(int, const char *);
+extern VSTREAM *vstream_fdopen2(int, int, const char *);
 extern VSTREAM *vstream_memopen(VSTRING *, int);
 extern int vstream_fclose(VSTREAM *);
 extern void vstream_set_timeout(VSTREAM *, int);
@@ -63,6 +65,7 @@ extern int vstream_fflush(VSTREAM *);
 extern int vstream_fflush_nowait(VSTREAM *);
 
 #define vstream_fileno(vp)	((vp)->fd)
+#define vstream_wfileno(vp)	((vp)->wfd)
 #define vstream_name(vp)	((vp)->name)
 #define vstream_feof(vp)	((vp)->flags & VSTREAM_FLAG_EOF)
 #define vstream_ferror(vp)	((vp)->flags & (VSTREAM_FLAG_ERR | VSTREAM_FLAG_TIMEOUT))

@@ -170,6 +170,8 @@ VSTRING *vstring_strcat(VSTRING *vp, const char *src)
 
 VSTRING *vstring_strncat(VSTRING *vp, const char *src, ssize_t len)
 {
+    if (len < 0)
+	msg_panic("vstring_strncat: bad length %ld", (long) len);
     return (vstring_memcat(vp, src, strnlen(src, len)));
 }
 

@@ -34,7 +34,9 @@
 #                            processes to end; SIGKILL survivors and return 1
 #                            if there were any; idempotent
 #   pf_pids                  print pids of all processes of this instance
-#                            (MAIL_CONFIG=$PF_CONF in environ, or $PF_DIR in argv)
+#                            (MAIL_CONFIG=$PF_CONF in environ, or $PF_DIR in argv,
+#                            outside the test's own session: processes a test
+#                            starts itself are its own business)
 #   pf_cleanup               pf_stop + rm -rf $PF_DIR (kept if PF_KEEP=1); on a
 #                            failed test prints the tail of the maillog
 #   pf_smtp SWAKS-ARGS...    swaks against the instance (server, port, timeout,
@@ -90,7 +92,7 @@ t_done() {
 
 pf_require_root() {
     local missing=""
-    [ -x "$PF_SBIN/master" ] || missing="postfix"
+    [ -x "$PF_SBIN/master" ] || missing=" postfix"
     command -v swaks >/dev/null 2>&1 || missing="$missing swaks"
     if [ "$(id -u)" -ne 0 ]; then
         echo "SKIP: $PF_TEST_NAME: needs root to run a private Postfix master (run as root or in CI)"
@@ -115,8 +117,8 @@ pf_port_busy() {
 }
 
 pf_free_port() {
-    local host=${1:-127.0.0.1} port i
-    for i in $(seq 1 100); do
+    local host=${1:-127.0.0.1} port _
+    for _ in $(seq 1 100); do
         port=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
         pf_port_busy "$host" "$port" && continue
         [ "${PF_IPV6:-0}" = 1 ] && pf_port_busy ::1 "$port" && continue
@@ -135,7 +137,7 @@ pf_setup() {
     chmod 755 "$PF_DIR"
     PF_CONF=$PF_DIR/conf PF_QUEUE=$PF_DIR/queue PF_DATA=$PF_DIR/data
     PF_DAEMON_DIR=$PF_DIR/libexec PF_LOG=$PF_DIR/maillog
-    PF_SMTP_PORT=$(pf_free_port) || exit 1
+    PF_SMTP_PORT=$(pf_free_port 127.0.0.1) || exit 1
 
     install -d -m 755 "$PF_CONF" "$PF_DAEMON_DIR" "$PF_QUEUE" "$PF_QUEUE/pid"
     install -d -m 700 -o postfix "$PF_DATA"
@@ -240,26 +242,33 @@ pf_smtp_ready() {
 }
 
 pf_start() {
-    local try i old
+    local _ old
     pf_check_config || return 1
-    for try in 1 2 3; do
+    for _ in 1 2 3; do
         if MAIL_CONFIG=$PF_CONF "$PF_DAEMON_DIR/master" -w; then
-            for i in $(seq 1 $((PF_WAIT * 5))); do
+            for _ in $(seq 1 $((PF_WAIT * 5))); do
                 pf_smtp_ready && return 0
                 sleep 0.2
             done
             echo "pf_start: no SMTP banner on 127.0.0.1:$PF_SMTP_PORT after ${PF_WAIT}s" >&2
-        else
-            echo "pf_start: master -w failed" >&2
+            break
         fi
-        # The only retryable failure: someone grabbed our port meanwhile.
-        grep -q "port $PF_SMTP_PORT: Address already in use" "$PF_LOG" 2>/dev/null || break
-        pf_stop
+        # master's own start-up errors are lost (postlogd is not up yet and
+        # there is no syslog). The one we can fix: our port was taken since
+        # pf_free_port chose it.
+        pf_port_busy 127.0.0.1 "$PF_SMTP_PORT" || {
+            echo "pf_start: master -w failed; it logs no reason. Usual causes:" \
+                 "a parent of $PF_DIR not searchable by postfix, a bad master.cf" \
+                 "line, an unusable port. Try: postfix -c $PF_CONF check;" \
+                 "strace -f -e trace=bind,openat,execve master -d" >&2
+            break
+        }
         old=$PF_SMTP_PORT
-        PF_SMTP_PORT=$(pf_free_port) || break
+        PF_SMTP_PORT=$(pf_free_port 127.0.0.1) || break
         sed -i "s/^\(127\.0\.0\.1\|\[::1\]\):$old /\1:$PF_SMTP_PORT /" "$PF_CONF/master.cf"
-        echo "pf_start: port $old taken, retrying on $PF_SMTP_PORT" >&2
+        echo "pf_start: port $old was taken, retrying on $PF_SMTP_PORT" >&2
     done
+    pf_stop
     [ -f "$PF_LOG" ] && tail -n 30 "$PF_LOG" >&2
     return 1
 }
@@ -278,7 +287,9 @@ pf_reload() {
     local pid n
     pf_check_config || return 1
     pid=$(pf_master_pid)
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || { echo "pf_reload: master not running" >&2; return 1; }
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+        echo "pf_reload: master not running" >&2; return 1
+    fi
     n=$(pf_log_count 'reload -- version')
     kill -HUP "$pid"
     pf_wait_log 'reload -- version' "$PF_WAIT" $((n + 1)) && return 0
@@ -286,23 +297,38 @@ pf_reload() {
     return 1
 }
 
+# Session id of pid $1 (field 6 of /proc/PID/stat; comm may contain blanks).
+pf_sid() {
+    local s
+    s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    # shellcheck disable=SC2086
+    set -- ${s##*) }
+    echo "$4"
+}
+
 # All processes of this instance: master's children carry MAIL_CONFIG in the
 # environment (spawn(8) passes it on too); master itself and helper scripts
-# have $PF_DIR in argv.  The test shell itself is excluded.
+# have $PF_DIR in argv.  Processes in the test's own session (the test shell,
+# its subshells, master -w's foreground half) are not counted: the instance
+# runs in master's session (setsid) and in spawn(8)'s per-command sessions.
 pf_pids() {
     [ -n "$PF_DIR" ] || return 0
-    { grep -lzxF "MAIL_CONFIG=$PF_CONF" /proc/[0-9]*/environ
-      grep -lzF "$PF_DIR/" /proc/[0-9]*/cmdline; } 2>/dev/null |
-        awk -F/ -v me=$$ '$3 != me && !seen[$3]++ { print $3 }'
+    local me p sid
+    me=$(pf_sid $$)
+    for p in $({ grep -lzxF "MAIL_CONFIG=$PF_CONF" /proc/[0-9]*/environ
+                 grep -lzF "$PF_DIR/" /proc/[0-9]*/cmdline; } 2>/dev/null |
+               awk -F/ '!seen[$3]++ { print $3 }'); do
+        sid=$(pf_sid "$p") && [ "$sid" != "$me" ] && echo "$p"
+    done
 }
 
 pf_stop() {
     [ -n "$PF_DIR" ] && [ -d "$PF_DIR" ] || return 0
-    local pid i left
+    local pid _ left
     pid=$(pf_master_pid)
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid"          # master SIGTERMs its process group and exits
-        for i in $(seq 1 $((PF_WAIT * 5))); do
+        for _ in $(seq 1 $((PF_WAIT * 5))); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.2
         done
@@ -312,7 +338,7 @@ pf_stop() {
     fi
     # Children finish their SIGTERM handling; spawn(8) commands live in
     # their own sessions and end on EOF from smtpd.
-    for i in $(seq 1 $((PF_WAIT * 5))); do
+    for _ in $(seq 1 $((PF_WAIT * 5))); do
         left=$(pf_pids)
         [ -z "$left" ] && return 0
         sleep 0.2
@@ -320,8 +346,8 @@ pf_stop() {
     echo "pf_stop: SIGKILL to leftover processes:" >&2
     # shellcheck disable=SC2086
     ps -o pid,args -p "$(echo $left | tr ' ' ,)" >&2
-    # shellcheck disable=SC2086
-    kill -KILL $left 2>/dev/null
+    # spawn(8) commands lead their own process group: take it along
+    for pid in $left; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null; done
     return 1
 }
 
@@ -378,7 +404,7 @@ pf_send() {
         return 1
     fi
     # no DATA reply: report the first failure swaks saw
-    echo "$(printf '%s\n' "$out" | grep -m1 -E '^ *<\*\*|\*\*\*' || echo "000 no reply after DATA")"
+    printf '%s\n' "$out" | grep -m1 -E '^ *<\*\*|\*\*\*' || echo "000 no reply after DATA"
     return 1
 }
 
@@ -387,9 +413,10 @@ pf_send() {
 pf_log_count() { local n; n=$(grep -cE -- "$1" "$PF_LOG" 2>/dev/null); echo "${n:-0}"; }
 
 pf_wait_log() {
-    local re=$1 secs=${2:-$PF_WAIT} min=${3:-1} i
-    for i in $(seq 1 $((secs * 5))); do
-        [ "$(pf_log_count "$re")" -ge "$min" ] && return 0
+    local re=$1 secs=${2:-$PF_WAIT} min=${3:-1} _ n
+    for _ in $(seq 1 $((secs * 5))); do
+        n=$(pf_log_count "$re")
+        [ "${n:-0}" -ge "$min" ] && return 0
         sleep 0.2
     done
     return 1

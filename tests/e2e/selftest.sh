@@ -77,7 +77,7 @@ else t_fail "maillog has no fatal/panic/throttling" "$bad"; fi
 pids=$(pf_pids)
 policy=$(pgrep -f "perl $PF_DIR/policy.pl")
 if [ -n "$policy" ] && printf '%s\n' "$pids" | grep -qxF "$policy"; then
-    t_ok "pf_pids sees $(echo $pids | wc -w) processes incl. the spawn(8) policy child"
+    t_ok "pf_pids sees $(echo "$pids" | wc -l) processes incl. the spawn(8) policy child"
 else t_fail "pf_pids sees the spawn(8) policy child" "pids: $pids; policy: $policy"; fi
 if pf_stop; then t_ok "pf_stop: everything ended after SIGTERM"
 else t_fail "pf_stop: everything ended after SIGTERM"; fi
