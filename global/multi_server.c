@@ -603,6 +603,7 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
     va_list ap;
     int     key;
     int     c;
+    int     listen_fd = -1;
     int     fd;
     int     i;
 
@@ -856,6 +857,22 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
 	msg_fatal("chdir(\"%s\"): %m", var_queue_dir);
 
     /*
+     * A stand-alone listener is opened while we may still be root (a port
+     * below 1024, a socket in a protected directory).
+     */
+    if (multi_server_mode == MULTI_SERVER_MODE_LISTEN) {
+	why = vstring_alloc(100);
+	if ((listen_fd = endpoint_listen(listen_spec, 1024, why)) < 0)
+	    msg_fatal("%s", vstring_str(why));
+	vstring_free(why);
+	if (strncmp(listen_spec, "unix:", 5) != 0 && listen_spec[0] != '/')
+	    msg_info("listening on %s (port %d)", listen_spec,
+		     endpoint_local_port(listen_fd));
+	else
+	    msg_info("listening on %s", listen_spec);
+    }
+
+    /*
      * Privileged initialization, then give up privileges for good.
      */
     if (pre_init)
@@ -895,15 +912,7 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
 	multi_server_add_client(STDIN_FILENO, STDOUT_FILENO);
 	break;
     case MULTI_SERVER_MODE_LISTEN:
-	why = vstring_alloc(100);
-	if ((fd = endpoint_listen(listen_spec, 1024, why)) < 0)
-	    msg_fatal("%s", vstring_str(why));
-	vstring_free(why);
-	if (strncmp(listen_spec, "unix:", 5) != 0 && listen_spec[0] != '/')
-	    msg_info("listening on %s (port %d)", listen_spec, endpoint_local_port(fd));
-	else
-	    msg_info("listening on %s", listen_spec);
-	event_enable_read(fd, multi_server_accept, CAST_INT_TO_VOID_PTR(fd));
+	event_enable_read(listen_fd, multi_server_accept, CAST_INT_TO_VOID_PTR(listen_fd));
 	break;
     case MULTI_SERVER_MODE_MASTER:
 	multi_server_status_ok = (fcntl(MASTER_STATUS_FD, F_GETFD) >= 0);
