@@ -534,6 +534,7 @@ static void late_writer(int fd)
 {
     static const char text[] = "late line\n";
 
+    unit_child_init();
     (void) usleep(100000);
     (void) (write(fd, text, sizeof(text) - 1) < 0);
     _exit(0);
@@ -545,7 +546,7 @@ START_TEST(test_wait_for_input)
 {
     int     fds[2];
     VSTREAM *vp;
-    VSTRING *line = vstring_alloc(10);
+    VSTRING *line;
     pid_t   pid;
     int     status;
     long long start;
@@ -555,6 +556,7 @@ START_TEST(test_wait_for_input)
 	ck_abort_msg("fork: %s", strerror(errno));
     if (pid == 0)
 	late_writer(fds[1]);
+    line = vstring_alloc(10);
     vp = vstream_fdopen(fds[0], "late");
     vstream_set_timeout(vp, 5000);
     start = unit_now_ms();
@@ -564,6 +566,8 @@ START_TEST(test_wait_for_input)
     ck_assert_str_eq(vstring_str(line), "late line");
     ck_assert(unit_now_ms() - start >= 50);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "writer: got wait status 0x%x, want exit 0", status);
     ck_assert_int_eq(vstream_fclose(vp), 0);
     (void) close(fds[1]);
     vstring_free(line);
@@ -761,6 +765,90 @@ START_TEST(test_fread_socket)
 
 END_TEST
 
+/* fd_is_open - is this descriptor open? */
+
+static int fd_is_open(int fd)
+{
+    return (fcntl(fd, F_GETFD) >= 0);
+}
+
+/* test_fdopen2 - input from one descriptor, output to another */
+
+START_TEST(test_fdopen2)
+{
+    int     in[2];
+    int     out[2];
+    VSTREAM *vp;
+    VSTRING *line = vstring_alloc(10);
+    char    buf[100];
+
+    unit_socketpair(in, 0);
+    unit_socketpair(out, 0);
+    vp = vstream_fdopen2(in[0], out[0], "stdio");
+    ck_assert_int_eq(vstream_fileno(vp), in[0]);
+    ck_assert_int_eq(vstream_wfileno(vp), out[0]);
+    vstream_set_timeout(vp, 1000);
+    write_all(in[1], "request=smtpd_access_policy\n", 28);
+    ck_assert_int_eq(vstream_getline(vp, line, 100, VSTREAM_WAIT),
+		     VSTREAM_LINE_OK);
+    ck_assert_str_eq(vstring_str(line), "request=smtpd_access_policy");
+    vstream_fputs(vp, "action=DUNNO\n\n");
+    ck_assert_int_eq(vstream_fflush(vp), 0);
+    ck_assert_int_eq(read(out[1], buf, sizeof(buf)), 14);
+    ck_assert_mem_eq(buf, "action=DUNNO\n\n", 14);
+    ck_assert_int_eq(recv(in[1], buf, sizeof(buf), MSG_DONTWAIT), -1);
+    ck_assert_int_eq(vstream_fclose(vp), 0);
+    ck_assert(!fd_is_open(in[0]));
+    ck_assert(!fd_is_open(out[0]));
+    (void) close(in[1]);
+    (void) close(out[1]);
+    vstring_free(line);
+}
+
+END_TEST
+
+/* test_pipe - a descriptor that is not a socket */
+
+START_TEST(test_pipe)
+{
+    int     pfd[2];
+    VSTREAM *rp;
+    VSTREAM *wp;
+    VSTRING *line = vstring_alloc(10);
+    long long start;
+    long long elapsed;
+
+    if (pipe2(pfd, O_NONBLOCK | O_CLOEXEC) < 0)
+	ck_abort_msg("pipe2: %s", strerror(errno));
+    rp = vstream_fdopen(pfd[0], "pipe in");
+    wp = vstream_fdopen(pfd[1], "pipe out");
+    vstream_set_timeout(rp, 200);
+    ck_assert_int_eq(vstream_getline(rp, line, 100, VSTREAM_NOWAIT),
+		     VSTREAM_LINE_AGAIN);
+    start = unit_now_ms();
+    ck_assert_int_eq(vstream_getline(rp, line, 100, VSTREAM_WAIT),
+		     VSTREAM_LINE_ERROR);
+    elapsed = unit_now_ms() - start;
+    ck_assert(vstream_ftimeout(rp));
+    ck_assert_msg(elapsed >= 150 && elapsed < 2000 * unit_slack(),
+		  "got %lld ms, want 150..2000 ms", elapsed);
+    vstream_clearerr(rp);
+    vstream_fputs(wp, "through\nthe pipe");
+    ck_assert_int_eq(vstream_fflush(wp), 0);
+    ck_assert_int_eq(vstream_getline(rp, line, 100, VSTREAM_WAIT),
+		     VSTREAM_LINE_OK);
+    ck_assert_str_eq(vstring_str(line), "through");
+    VSTRING_RESET(line);
+    ck_assert_int_eq(vstream_fclose(wp), 0);
+    ck_assert_int_eq(vstream_getline(rp, line, 100, VSTREAM_WAIT),
+		     VSTREAM_LINE_EOF);
+    ck_assert_str_eq(vstring_str(line), "the pipe");
+    ck_assert_int_eq(vstream_fclose(rp), 0);
+    vstring_free(line);
+}
+
+END_TEST
+
  /*
   * Interface violations.
   */
@@ -774,6 +862,7 @@ static const struct {
     {"negative timeout", 2, "vstream_set_timeout: bad timeout -1"},
     {"zero line limit", 3, "vstream_getline: bad length limit 0"},
     {"negative fread", 4, "vstream_fread: bad length -1"},
+    {"fdopen2 bad output fd", 5, "vstream_fdopen2: bad file descriptor -1"},
 };
 
 #define NPANIC	(sizeof(panic_cases) / sizeof(panic_cases[0]))
@@ -803,6 +892,9 @@ START_TEST(test_panic)
 	break;
     case 4:
 	(void) vstream_fread(vp, data, -1, VSTREAM_WAIT);
+	break;
+    case 5:
+	(void) vstream_fdopen2(0, -1, "bad");
 	break;
     }
     ck_abort_msg("%s: no panic", panic_cases[_i].label);
@@ -844,6 +936,8 @@ static Suite *vstream_suite(void)
     tcase_add_test(tc, test_flush_nowait);
     tcase_add_loop_test(tc, test_flush_timeout, 0, 2);
     tcase_add_test(tc, test_write_error);
+    tcase_add_test(tc, test_fdopen2);
+    tcase_add_test(tc, test_pipe);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

@@ -24,6 +24,10 @@
 /*	void	*context;
 /*	VSTRING	*output;
 /*
+/*	void	unit_child_init()
+/*
+/*	void	unit_valgrind_mymalloc()
+/*
 /*	long long unit_now_ms()
 /*
 /*	long	unit_slack()
@@ -55,10 +59,29 @@
 /*	unit_run_child() runs fn(context) in a child process whose msg(3)
 /*	output goes, as "child: severity: text" lines, to a pipe; the
 /*	child exits with status 0 when fn() returns. The parent collects
-/*	the output in \fIoutput\fR and returns the wait status. This
-/*	works in both fork modes, for code that must end the process.
+/*	the output in \fIoutput\fR and returns the wait status. The child
+/*	dumps no core. This works in both fork modes, for code that must
+/*	end the process.
 /*	The child must not use ck_assert(): it reports by exit status or
 /*	output.
+/*
+/*	unit_child_init() is for every child process that a test forks
+/*	(unit_run_child() calls it): under valgrind(1) it turns off the
+/*	leak check of the child, which ends with the parent's heap in use
+/*	(msg_fatal() cannot free it) and would otherwise exit with
+/*	valgrind's error status. Other memory errors are still reported.
+/*	It also disables core dumps (a panic that we provoke need not
+/*	dump core).
+/*
+/*	unit_valgrind_mymalloc() is for a suite whose library keeps
+/*	mymalloc(3) memory in static variables until the process ends
+/*	(events(3): its descriptor table). mymalloc() returns a pointer
+/*	past its block header, so valgrind(1) sees only interior pointers
+/*	and calls such memory "possibly lost" instead of "still
+/*	reachable"; memory that is really leaked has no pointer at all
+/*	and is "definitely lost". Under valgrind, this counts only
+/*	definite and indirect leaks as errors, as "make test-valgrind"
+/*	does for every suite.
 /*
 /*	unit_now_ms() is the monotonic clock in milliseconds.
 /*
@@ -88,6 +111,16 @@
 #include <msg_output.h>
 #include <vstring.h>
 #include "testlib.h"
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNIT_VALGRIND_CLO(opt)	VALGRIND_CLO_CHANGE(opt)
+#endif
+#endif
+#ifndef UNIT_VALGRIND_CLO
+#define UNIT_VALGRIND_CLO(opt)	((void) 0)
+#endif
 
 /* unit_forked - does libcheck run each test in a child? */
 
@@ -148,14 +181,36 @@ static inline void unit_expect_handler(int level, const char *text)
     }
 }
 
-/* unit_expect_msg - capture output, check the fatal or panic text */
+/* unit_no_core - a panic that we provoke need not dump core */
 
-static inline void unit_expect_msg(const char *want)
+static inline void unit_no_core(void)
 {
     struct rlimit rl;
 
     rl.rlim_cur = rl.rlim_max = 0;
     (void) setrlimit(RLIMIT_CORE, &rl);
+}
+
+/* unit_child_init - prepare a forked child process */
+
+static inline void unit_child_init(void)
+{
+    unit_no_core();
+    UNIT_VALGRIND_CLO("--leak-check=no");
+}
+
+/* unit_valgrind_mymalloc - mymalloc(3) memory in use is not a leak */
+
+static inline void unit_valgrind_mymalloc(void)
+{
+    UNIT_VALGRIND_CLO("--errors-for-leak-kinds=definite,indirect");
+}
+
+/* unit_expect_msg - capture output, check the fatal or panic text */
+
+static inline void unit_expect_msg(const char *want)
+{
+    unit_no_core();
     test_msg_capture();
     *unit_want_slot() = want;
     msg_output(unit_expect_handler);
@@ -183,6 +238,7 @@ static inline int unit_run_child(void (*fn) (void *), void *context,
 	if (dup2(pfd[1], 2) < 0)
 	    _exit(98);
 	(void) close(pfd[1]);
+	unit_child_init();
 	msg_output_reset();
 	msg_stderr_init("child");
 	msg_fatal_sleep = 0;

@@ -110,6 +110,11 @@
 /*	output bytes not yet written.
 /* DIAGNOSTICS
 /*	Panics: interface violations. Fatal errors: out of memory.
+/* BUGS
+/*	The deadline and VSTREAM_NOWAIT are honoured on a blocking
+/*	descriptor only when it is a socket (each transfer asks for
+/*	MSG_DONTWAIT); a blocking pipe can still block. Make such
+/*	descriptors non-blocking.
 /* LICENSE
 /* .ad
 /* .fi
@@ -119,6 +124,7 @@
 /* System library. */
 
 #include <sys_defs.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -143,6 +149,28 @@ static long long vstream_now_ms(void)
 
     (void) clock_gettime(CLOCK_MONOTONIC, &ts);
     return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* vstream_read - read that does not block, even on a blocking socket */
+
+static ssize_t vstream_read(int fd, void *buf, size_t len)
+{
+    ssize_t n;
+
+    if ((n = recv(fd, buf, len, MSG_DONTWAIT)) < 0 && errno == ENOTSOCK)
+	n = read(fd, buf, len);
+    return (n);
+}
+
+/* vstream_write - write that does not block, even on a blocking socket */
+
+static ssize_t vstream_write(int fd, const void *buf, size_t len)
+{
+    ssize_t n;
+
+    if ((n = send(fd, buf, len, MSG_DONTWAIT)) < 0 && errno == ENOTSOCK)
+	n = write(fd, buf, len);
+    return (n);
 }
 
 /* vstream_create - common constructor */
@@ -297,7 +325,7 @@ ssize_t vstream_fill(VSTREAM *vp, int wait)
     if (wait == VSTREAM_WAIT && vp->timeout > 0)
 	deadline = vstream_now_ms() + vp->timeout;
     for (;;) {
-	n = read(vp->fd, vp->rbuf + vp->rlen, vp->rsize - vp->rlen);
+	n = vstream_read(vp->fd, vp->rbuf + vp->rlen, vp->rsize - vp->rlen);
 	if (n > 0) {
 	    vp->rlen += n;
 	    return (n);
@@ -316,7 +344,6 @@ ssize_t vstream_fill(VSTREAM *vp, int wait)
 	    return (-1);			/* errno is EAGAIN */
 	if (vstream_wait(vp, vp->fd, POLLIN, deadline) < 0)
 	    return (-1);
-	/* For a blocking descriptor, poll() said readable: read again. */
     }
 }
 
@@ -428,7 +455,8 @@ static int vstream_write_some(VSTREAM *vp, int wait)
     if (wait == VSTREAM_WAIT && vp->timeout > 0)
 	deadline = vstream_now_ms() + vp->timeout;
     while (vstream_wpending(vp) > 0) {
-	n = write(vp->wfd, vstring_str(vp->wbuf) + vp->wpos, vstream_wpending(vp));
+	n = vstream_write(vp->wfd, vstring_str(vp->wbuf) + vp->wpos,
+			  vstream_wpending(vp));
 	if (n > 0) {
 	    vp->wpos += n;
 	    continue;
