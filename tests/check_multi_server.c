@@ -46,6 +46,7 @@
 /* System library. */
 
 #include <sys_defs.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -100,7 +101,10 @@ typedef char wire_status_is_12_bytes[sizeof(WIRE_STATUS) == 12 ? 1 : -1];
   */
 typedef struct FAKE_MASTER {
     char   *dir;			/* private directory */
-    char   *sock_path;			/* listening socket */
+    char   *sock_path;			/* listening socket (fd 6) */
+    char   *sock_path2;			/* second one (fd 7), with nsock 2 */
+    int     nsock;			/* listening sockets to pass */
+    int     nofile;			/* RLIMIT_NOFILE for the child, or 0 */
     char   *log_path;			/* child's standard error */
     pid_t   pid;			/* the child, or 0 */
     int     status_fd;			/* our end of the status channel */
@@ -168,6 +172,9 @@ static void setup(void)
     fm.dir = test_tmpdir("multi-server");
     vstring_sprintf(buf, "%s/policy", fm.dir);
     fm.sock_path = mystrdup(vstring_str(buf));
+    vstring_sprintf(buf, "%s/policy2", fm.dir);
+    fm.sock_path2 = mystrdup(vstring_str(buf));
+    fm.nsock = 1;
     vstring_sprintf(buf, "%s/stderr.log", fm.dir);
     fm.log_path = mystrdup(vstring_str(buf));
     fm.status_buf = vstring_alloc(100);
@@ -233,6 +240,8 @@ static void teardown(void)
     }
     if (fm.sock_path)
 	myfree(fm.sock_path);
+    if (fm.sock_path2)
+	myfree(fm.sock_path2);
     if (fm.log_path)
 	myfree(fm.log_path);
     if (fm.status_buf)
@@ -281,6 +290,26 @@ static int move_high(int fd)
     return (high);
 }
 
+/* listen_unix - a listening socket, as master makes them */
+
+static int listen_unix(const char *path)
+{
+    struct sockaddr_un sun;
+    int     fd;
+
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+	ck_abort_msg("socket: %s", strerror(errno));
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    ck_assert(strlen(path) < sizeof(sun.sun_path));
+    strcpy(sun.sun_path, path);
+    if (bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0
+	|| listen(fd, 64) < 0)
+	ck_abort_msg("bind/listen %s: %s", path, strerror(errno));
+    (void) chmod(path, 0666);
+    return (move_high(fd));
+}
+
 /* fm_vstart - start the child with the given generation and options */
 
 static void fm_vstart(const char *generation, va_list ap)
@@ -288,15 +317,18 @@ static void fm_vstart(const char *generation, va_list ap)
     ARGV   *args = argv_alloc(10);
     ARGV   *env = argv_alloc(5);
     VSTRING *buf = vstring_alloc(200);
-    struct sockaddr_un sun;
     int     status_pair[2];
     int     flow[2];
     int     listen_fd;
+    int     listen_fd2 = -1;
     int     tty_master = -1;
     int     tty_slave = -1;
     const char *arg;
+    long    max_fd = sysconf(_SC_OPEN_MAX);
 
     ck_assert_msg(fm.pid == 0, "fm_start called twice");
+    if (max_fd < 0 || max_fd > 65536)
+	max_fd = 65536;
 
     /*
      * The daemon's command line and master's scrubbed environment.
@@ -322,16 +354,9 @@ static void fm_vstart(const char *generation, va_list ap)
     unit_socketpair(status_pair, 0);
     if (pipe2(flow, O_CLOEXEC) < 0)
 	ck_abort_msg("pipe: %s", strerror(errno));
-    if ((listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-	ck_abort_msg("socket: %s", strerror(errno));
-    memset(&sun, 0, sizeof(sun));
-    sun.sun_family = AF_UNIX;
-    ck_assert(strlen(fm.sock_path) < sizeof(sun.sun_path));
-    strcpy(sun.sun_path, fm.sock_path);
-    if (bind(listen_fd, (struct sockaddr *) &sun, sizeof(sun)) < 0
-	|| listen(listen_fd, 64) < 0)
-	ck_abort_msg("bind/listen %s: %s", fm.sock_path, strerror(errno));
-    (void) chmod(fm.sock_path, 0666);
+    listen_fd = listen_unix(fm.sock_path);
+    if (fm.nsock > 1)
+	listen_fd2 = listen_unix(fm.sock_path2);
     if (fm.stdin_tty) {
 	if ((tty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0
 	    || grantpt(tty_master) < 0 || unlockpt(tty_master) < 0
@@ -343,7 +368,6 @@ static void fm_vstart(const char *generation, va_list ap)
     status_pair[1] = move_high(status_pair[1]);
     flow[0] = move_high(flow[0]);
     flow[1] = move_high(flow[1]);
-    listen_fd = move_high(listen_fd);
 
     (void) fflush(stdout);
     (void) fflush(stderr);
@@ -369,8 +393,19 @@ static void fm_vstart(const char *generation, va_list ap)
 		(void) close(fd);
 	}
 	if (dup2(flow[0], 3) < 0 || dup2(flow[1], 4) < 0
-	    || dup2(status_pair[1], 5) < 0 || dup2(listen_fd, 6) < 0)
+	    || dup2(status_pair[1], 5) < 0 || dup2(listen_fd, 6) < 0
+	    || (listen_fd2 >= 0 && dup2(listen_fd2, 7) < 0))
 	    _exit(126);
+	/* Like master: nothing else open (libcheck's own pipes, say). */
+	for (fd = (listen_fd2 >= 0 ? 8 : 7); fd < max_fd; fd++)
+	    (void) close(fd);
+	if (fm.nofile > 0) {
+	    struct rlimit rl;
+
+	    rl.rlim_cur = rl.rlim_max = fm.nofile;
+	    if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		_exit(126);
+	}
 	execve(args->argv[0], args->argv, env->argv);
 	fprintf(stderr, "exec %s: %s\n", args->argv[0], strerror(errno));
 	_exit(127);
@@ -384,6 +419,8 @@ static void fm_vstart(const char *generation, va_list ap)
     (void) close(flow[0]);
     (void) close(flow[1]);
     (void) close(listen_fd);
+    if (listen_fd2 >= 0)
+	(void) close(listen_fd2);
     if (tty_slave >= 0)
 	(void) close(tty_slave);
     /* Closing the master side would hang up the child's terminal. */
@@ -515,9 +552,35 @@ static void expect_status_at(const char *file, int line, const char *pattern,
     vstring_free(why);
 }
 
-/* client_connect - a new policy client */
+/*
+ * expect_status_pairs - read records until none arrives for quiet_ms; they
+ * must be TAKEN, AVAIL, TAKEN, ... AVAIL from the child. Result: the
+ * number of pairs.
+ */
+static int expect_status_pairs(int quiet_ms)
+{
+    WIRE_STATUS recs[64];
+    int     total = 0;
+    int     n;
+    int     i;
 
-static int client_connect(void)
+    while ((n = fm_read_status(recs, 64, quiet_ms)) > 0) {
+	for (i = 0; i < n; i++, total++)
+	    ck_assert_msg(recs[i].pid == (int) fm.pid
+			  && recs[i].gen == TEST_GEN_VALUE
+			  && recs[i].avail == (total % 2 ? WIRE_AVAIL : WIRE_TAKEN),
+			  "status record #%d: {pid=%d gen=%u avail=%d}, want "
+			  "{pid=%ld gen=%d avail=%d}", total, recs[i].pid,
+			  recs[i].gen, recs[i].avail, (long) fm.pid,
+			  TEST_GEN_VALUE, total % 2 ? WIRE_AVAIL : WIRE_TAKEN);
+    }
+    ck_assert_msg(total % 2 == 0, "TAKEN without AVAIL (%d records)", total);
+    return (total / 2);
+}
+
+/* client_connect_to - a new policy client */
+
+static int client_connect_to(const char *path)
 {
     struct sockaddr_un sun;
     int     fd;
@@ -526,11 +589,13 @@ static int client_connect(void)
 	ck_abort_msg("socket: %s", strerror(errno));
     memset(&sun, 0, sizeof(sun));
     sun.sun_family = AF_UNIX;
-    strcpy(sun.sun_path, fm.sock_path);
+    strcpy(sun.sun_path, path);
     if (connect(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
-	ck_abort_msg("connect %s: %s", fm.sock_path, strerror(errno));
+	ck_abort_msg("connect %s: %s", path, strerror(errno));
     return (fd);
 }
+
+#define client_connect() client_connect_to(fm.sock_path)
 
 /* client_send - write everything */
 
@@ -548,6 +613,27 @@ static void client_send(int fd, const char *text)
 	text += n;
 	len -= n;
     }
+}
+
+ /* client_try_send - write everything; false if the daemon closed */
+
+static int client_try_send(int fd, const char *text)
+{
+    size_t  len = strlen(text);
+    ssize_t n;
+
+    while (len > 0) {
+	if ((n = send(fd, text, len, MSG_NOSIGNAL)) < 0) {
+	    if (errno == EINTR)
+		continue;
+	    if (errno == EPIPE || errno == ECONNRESET)
+		return (0);
+	    ck_abort_msg("send: %s", strerror(errno));
+	}
+	text += n;
+	len -= n;
+    }
+    return (1);
 }
 
  /*
@@ -941,6 +1027,226 @@ START_TEST(test_interleaved)
 }
 END_TEST
 
+
+/* test_half_close - request, then shutdown(SHUT_WR): still a reply */
+
+START_TEST(test_half_close)
+{
+    VSTRING *req = vstring_alloc(500);
+    VSTRING *got = vstring_alloc(100);
+    int     eof;
+    int     fd;
+
+    fm_start(TEST_GEN_OCTAL, STD_ARGS, (char *) 0);
+    fd = client_connect();
+    client_send(fd, request(req, "rcpt@test.example"));
+    ck_assert(shutdown(fd, SHUT_WR) == 0);
+    client_read(fd, got, 2, 3000 * unit_slack(), &eof);
+    ck_assert_str_eq(vstring_str(got), REPLY(TEST_ACTION));
+    ck_assert_msg(eof, "daemon did not close after the client's EOF");
+    expect_status_pairs(300);
+    expect_alive(0, "after a half-closed client");
+    (void) close(fd);
+    vstring_free(req);
+    vstring_free(got);
+}
+END_TEST
+
+/* test_two_sockets - -s 2: master passes fds 6 and 7 */
+
+START_TEST(test_two_sockets)
+{
+    VSTRING *req = vstring_alloc(500);
+    int     fd;
+    int     fd2;
+
+    fm.nsock = 2;
+    fm_start(TEST_GEN_OCTAL, STD_ARGS, "-s", "2", (char *) 0);
+    fd = client_connect();
+    fd2 = client_connect_to(fm.sock_path2);
+    client_send(fd2, request(req, "two@test.example"));
+    expect_replies(fd2, 1, REPLY(TEST_ACTION));
+    expect_status("TA", 100);
+    client_send(fd, request(req, "one@test.example"));
+    expect_replies(fd, 1, REPLY(TEST_ACTION));
+    expect_status("TA", 100);
+    (void) close(fd);
+    (void) close(fd2);
+    vstring_free(req);
+}
+END_TEST
+
+/* test_two_sockets_missing - -s 2 without fd 7 is fatal */
+
+START_TEST(test_two_sockets_missing)
+{
+    fm_start(TEST_GEN_OCTAL, STD_ARGS, "-s", "2", (char *) 0);
+    expect_exit(1, 4000);
+    expect_log("listening socket 7 is not open");
+    expect_status_eof();
+}
+END_TEST
+
+ /*
+  * test_slow_reader - a client that sends many requests and reads no
+  * replies: the skeleton stops reading from it (it does not block, and
+  * other clients are served), and when the client reads again every
+  * request gets its reply.
+  */
+#define SLOW_REQUESTS	3000
+#define SLOW_ACTION_LEN	500
+
+START_TEST(test_slow_reader)
+{
+    VSTRING *req = vstring_alloc(500);
+    VSTRING *all = vstring_alloc(SLOW_REQUESTS * 300);
+    VSTRING *action = vstring_alloc(SLOW_ACTION_LEN + 20);
+    VSTRING *opt = vstring_alloc(SLOW_ACTION_LEN + 40);
+    VSTRING *want = vstring_alloc(SLOW_ACTION_LEN + 20);
+    char    buf[65536];
+    const char *cp;
+    size_t  sent = 0;
+    size_t  total;
+    long long deadline;
+    long long replies = 0;
+    long    got_bytes = 0;
+    struct pollfd pfd;
+    ssize_t n;
+    int     fd_a;
+    int     fd_b;
+    int     i;
+
+    vstring_strcpy(action, "DUNNO ");
+    for (i = 0; VSTRING_LEN(action) < SLOW_ACTION_LEN; i++)
+	VSTRING_ADDCH(action, 'a' + i % 26);
+    VSTRING_TERMINATE(action);
+    vstring_sprintf(opt, "echo_policy_action=%s", vstring_str(action));
+    vstring_sprintf(want, "action=%s\n\n", vstring_str(action));
+    fm_start(TEST_GEN_OCTAL, STD_ARGS, "-o", vstring_str(opt), (char *) 0);
+
+    for (i = 0; i < SLOW_REQUESTS; i++)
+	vstring_strcat(all, request(req, "slow@test.example"));
+    total = VSTRING_LEN(all);
+
+    /* Send until the daemon stops taking input. */
+    fd_a = client_connect();
+    deadline = unit_now_ms() + 3000 * unit_slack();
+    while (sent < total && unit_now_ms() < deadline) {
+	if ((n = send(fd_a, vstring_str(all) + sent, total - sent,
+		      MSG_DONTWAIT | MSG_NOSIGNAL)) > 0) {
+	    sent += n;
+	} else if (n < 0 && errno == EAGAIN) {
+	    pfd.fd = fd_a;
+	    pfd.events = POLLOUT;
+	    if (poll(&pfd, 1, 500) == 0)
+		break;				/* the daemon stopped reading */
+	} else {
+	    ck_abort_msg("send: %s", n < 0 ? strerror(errno) : "0 bytes");
+	}
+    }
+    ck_assert_msg(sent < total, "the daemon read all %ld bytes of requests "
+		  "although nobody read the replies", (long) total);
+
+    /* Meanwhile, another client is served at once. */
+    fd_b = client_connect();
+    client_send(fd_b, request(req, "b@test.example"));
+    expect_replies(fd_b, 1, vstring_str(want));
+
+    /* Now A reads: every request it sent gets exactly one reply. */
+    deadline = unit_now_ms() + 15000 * unit_slack();
+    while (replies < SLOW_REQUESTS && unit_now_ms() < deadline) {
+	pfd.fd = fd_a;
+	pfd.events = POLLIN | (sent < total ? POLLOUT : 0);
+	if (poll(&pfd, 1, 1000) <= 0)
+	    continue;
+	if ((pfd.revents & POLLOUT) && sent < total
+	    && (n = send(fd_a, vstring_str(all) + sent, total - sent,
+			 MSG_DONTWAIT | MSG_NOSIGNAL)) > 0)
+	    sent += n;
+	if (pfd.revents & (POLLIN | POLLHUP)) {
+	    if ((n = recv(fd_a, buf, sizeof(buf), MSG_DONTWAIT)) == 0)
+		break;
+	    if (n < 0)
+		continue;
+	    /* Count complete replies: each is "action=...\n\n". */
+	    for (cp = buf; cp < buf + n; cp++)
+		if (*cp == '\n' && ++got_bytes % 2 == 0)
+		    replies++;
+	}
+    }
+    ck_assert_msg(replies == SLOW_REQUESTS, "got %lld replies for %d requests; "
+		  "log tail:\n%s", replies, SLOW_REQUESTS,
+		  fm_log() + (VSTRING_LEN(fm.log) > 2000 ? VSTRING_LEN(fm.log) - 2000 : 0));
+    expect_silence(fd_a, 200, "after all replies");
+    expect_status_pairs(300);
+    expect_alive(0, "after the slow reader");
+    (void) close(fd_a);
+    (void) close(fd_b);
+    vstring_free(req);
+    vstring_free(all);
+    vstring_free(action);
+    vstring_free(opt);
+    vstring_free(want);
+}
+END_TEST
+
+ /*
+  * test_out_of_descriptors - with a small RLIMIT_NOFILE, clients beyond
+  * the limit are closed at once (not left hanging), with a warning, and
+  * the others are served; when some leave, new ones are served again.
+  */
+#define EMFILE_CLIENTS	20
+
+START_TEST(test_out_of_descriptors)
+{
+    VSTRING *req = vstring_alloc(500);
+    VSTRING *got = vstring_alloc(100);
+    int     fds[EMFILE_CLIENTS];
+    int     answered = 0;
+    int     refused = 0;
+    int     eof;
+    int     fd;
+    int     i;
+
+    fm.nofile = 20;
+    fm_start(TEST_GEN_OCTAL, STD_ARGS, (char *) 0);
+    ck_assert_msg(wait_log("echo_policy started", 3000),
+		  "the daemon did not start; log:\n%s", fm_log());
+    for (i = 0; i < EMFILE_CLIENTS; i++)
+	fds[i] = client_connect();
+    for (i = 0; i < EMFILE_CLIENTS; i++) {
+	if (!client_try_send(fds[i], request(req, "rcpt@test.example"))) {
+	    refused++;
+	    continue;
+	}
+	client_read(fds[i], got, 1, 3000 * unit_slack(), &eof);
+	if (strcmp(vstring_str(got), REPLY(TEST_ACTION)) == 0)
+	    answered++;
+	else if (eof && VSTRING_LEN(got) == 0)
+	    refused++;
+	else
+	    ck_abort_msg("client %d: got \"%s\"%s", i, vstring_str(got),
+			 eof ? " and EOF" : ", no EOF (left hanging)");
+    }
+    ck_assert_msg(answered >= 3 && refused >= 1, "answered %d, refused %d; log:\n%s",
+		  answered, refused, fm_log());
+    expect_log("refusing new clients");
+    for (i = 0; i < EMFILE_CLIENTS; i++)
+	(void) close(fds[i]);
+    (void) poll((struct pollfd *) 0, 0, 200);
+
+    /* Descriptors are free again. */
+    fd = client_connect();
+    client_send(fd, request(req, "again@test.example"));
+    expect_replies(fd, 1, REPLY(TEST_ACTION));
+    (void) close(fd);
+    expect_status_pairs(300);
+    expect_alive(0, "after running out of descriptors");
+    vstring_free(req);
+    vstring_free(got);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- life cycle */
 
 /* test_idle_exit - no client for max_idle: exit 0 */
@@ -1047,6 +1353,65 @@ START_TEST(test_max_use_waits)
     expect_status("TATATATA", 0);
     expect_status_eof();
     vstring_free(req);
+}
+END_TEST
+
+/* test_ipc_timeout - a client idle for ipc_timeout is disconnected */
+
+START_TEST(test_ipc_timeout)
+{
+    VSTRING *req = vstring_alloc(500);
+    VSTRING *got = vstring_alloc(100);
+    int     eof;
+    int     fd_idle;
+    int     fd_busy;
+    int     i;
+
+    fm_start(TEST_GEN_OCTAL, STD_ARGS, "-o", "ipc_timeout=2s", (char *) 0);
+    fd_idle = client_connect();
+    fd_busy = client_connect();
+    client_send(fd_idle, request(req, "idle@test.example"));
+    expect_replies(fd_idle, 1, REPLY(TEST_ACTION));
+
+    /* A client that asks every 0.5 s stays; the silent one is dropped. */
+    for (i = 0; i < 8; i++) {
+	client_send(fd_busy, request(req, "busy@test.example"));
+	expect_replies(fd_busy, 1, REPLY(TEST_ACTION));
+	(void) poll((struct pollfd *) 0, 0, 500);
+    }
+    client_read(fd_idle, got, 1, 100, &eof);
+    ck_assert_msg(eof && VSTRING_LEN(got) == 0, "idle client not disconnected "
+		  "after ipc_timeout (got \"%s\"); log:\n%s", vstring_str(got),
+		  fm_log());
+    expect_log("ipc_timeout");
+    expect_alive(0, "after dropping an idle client");
+    (void) close(fd_idle);
+    (void) close(fd_busy);
+    vstring_free(req);
+    vstring_free(got);
+}
+END_TEST
+
+/* test_flag_overrides - -m and -i work like max_use and max_idle */
+
+START_TEST(test_flag_overrides)
+{
+    int     fd;
+
+    if (_i == 0) {
+	fm_start(TEST_GEN_OCTAL, STD_ARGS, "-m", "1", (char *) 0);
+	fd = client_connect();
+	expect_silence(fd, 100, "-m 1");
+	(void) close(fd);
+	expect_exit(0, 3000);
+	expect_no_log("idle timeout");
+    } else {
+	fm_start(TEST_GEN_OCTAL, STD_ARGS, "-i", "1", (char *) 0);
+	expect_exit(0, 3000);
+	expect_log("idle timeout");
+    }
+    expect_log("echo_policy exit hook ran");
+    expect_status_eof();
 }
 END_TEST
 
@@ -1200,6 +1565,10 @@ static Suite *multi_server_suite(void)
     tcase_add_test(tc, test_split);
     tcase_add_test(tc, test_disconnect_midrequest);
     tcase_add_test(tc, test_interleaved);
+    tcase_add_test(tc, test_half_close);
+    tcase_add_test(tc, test_two_sockets);
+    tcase_add_test(tc, test_slow_reader);
+    tcase_add_test(tc, test_out_of_descriptors);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("lifecycle");
@@ -1209,6 +1578,8 @@ static Suite *multi_server_suite(void)
     tcase_add_test(tc, test_idle_not_while_connected);
     tcase_add_test(tc, test_max_use);
     tcase_add_test(tc, test_max_use_waits);
+    tcase_add_test(tc, test_ipc_timeout);
+    tcase_add_loop_test(tc, test_flag_overrides, 0, 2);
     tcase_add_test(tc, test_master_disconnect);
     tcase_add_test(tc, test_late_verbose_stderr);
     tcase_add_test(tc, test_sigterm);
@@ -1220,6 +1591,7 @@ static Suite *multi_server_suite(void)
     tcase_add_loop_test(tc, test_bad_generation, 0, NBAD_GEN);
     tcase_add_test(tc, test_bad_option);
     tcase_add_test(tc, test_no_transport);
+    tcase_add_test(tc, test_two_sockets_missing);
     tcase_add_test(tc, test_tty_stdin);
     tcase_add_test(tc, test_tty_stdin_debug);
     suite_add_tcase(s, tc);

@@ -115,7 +115,7 @@ const char *endpoint_parse(ENDPOINT *ep, const char *spec)
     ep->type = ENDPOINT_INET;
     ep->port = mystrdup(colon + 1);
     if (*ep->host == 0 || *ep->port == 0 || !alldig(ep->port)
-	|| atoi(ep->port) > 65535) {
+	|| strlen(ep->port) > 5 || atoi(ep->port) > 65535) {
 	endpoint_free(ep);
 	return ("bad host or port");
     }
@@ -255,7 +255,8 @@ int     endpoint_connect(const char *spec, int timeout, VSTRING *why)
     if (fd < 0) {
 	vstring_sprintf(why, "socket: %m");
     } else if (connect(fd, sa, salen) < 0) {
-	if (errno != EINPROGRESS && errno != EAGAIN) {
+	/* UNIX-domain EAGAIN: the listen queue is full, nothing started. */
+	if (errno != EINPROGRESS) {
 	    vstring_sprintf(why, "connect to %s: %m", spec);
 	    (void) close(fd), fd = -1;
 	} else {
