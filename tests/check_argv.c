@@ -68,7 +68,6 @@ START_TEST(test_add)
     ck_assert_str_eq(argvp->argv[99], "w99");
     ck_assert_ptr_null(argv_free(argvp));
 }
-
 END_TEST
 
  /*
@@ -102,7 +101,6 @@ START_TEST(test_addn)
     ck_assert_ptr_null(argvp->argv[1]);
     argv_free(argvp);
 }
-
 END_TEST
 
  /*
@@ -141,7 +139,6 @@ START_TEST(test_truncate)
     argv_free(argvp);
     vstring_free(buf);
 }
-
 END_TEST
 
  /*
@@ -184,7 +181,6 @@ START_TEST(test_split)
     argv_free(argvp);
     vstring_free(buf);
 }
-
 END_TEST
 
  /*
@@ -223,7 +219,6 @@ START_TEST(test_panic)
     }
     ck_abort_msg("%s: no panic", panic_cases[_i].label);
 }
-
 END_TEST
 
 /* argv_suite - build the suite */

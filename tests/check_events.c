@@ -136,7 +136,6 @@ START_TEST(test_timer_order)
     event_loop(50);
     ck_assert_int_eq(fired_count, 4);
 }
-
 END_TEST
 
 /* test_timer_move - asking again moves the timer */
@@ -164,7 +163,31 @@ START_TEST(test_timer_move)
     ck_assert_int_eq(fired_count, 1);
     ck_assert_int_eq(event_cancel_timer(timer_event, name_b), -1);
 }
+END_TEST
 
+/* test_timer_from_request - the delay counts from the request */
+
+START_TEST(test_timer_from_request)
+{
+    long long start;
+    long long elapsed;
+    int     left;
+
+    /* The loop's cached clock goes stale while the program works. */
+    event_loop(0);
+    (void) usleep(150000);
+    start = unit_now_ms();
+    event_request_timer(timer_event, name_a, 100);
+    left = event_cancel_timer(timer_event, name_a);
+    ck_assert_msg(left > 50 && left <= 100, "got %d ms left, want 51..100",
+		  left);
+    event_request_timer(timer_event, name_a, 100);
+    run_until(1, 20);
+    elapsed = unit_now_ms() - start;
+    ck_assert_int_eq(fired_count, 1);
+    ck_assert_msg(elapsed >= 95, "got %lld ms, want >= 100 after the request",
+		  elapsed);
+}
 END_TEST
 
 /* test_timer_cancel - time left, or -1 */
@@ -192,7 +215,6 @@ START_TEST(test_timer_cancel)
     event_loop(20);
     ck_assert_int_eq(fired_count, 0);
 }
-
 END_TEST
 
 /* test_zero_delay_rearm - no starvation, event_loop() returns */
@@ -222,7 +244,6 @@ START_TEST(test_zero_delay_rearm)
     (void) close(fds[0]);
     (void) close(fds[1]);
 }
-
 END_TEST
 
 /* test_read_callback - readable socket */
@@ -266,7 +287,6 @@ START_TEST(test_read_callback)
     (void) close(fds[0]);
     (void) close(fds[1]);
 }
-
 END_TEST
 
 /* test_write_replaces_read - one request per descriptor */
@@ -300,7 +320,6 @@ START_TEST(test_write_replaces_read)
     (void) close(fds[0]);
     (void) close(fds[1]);
 }
-
 END_TEST
 
 /* test_hangup - a pipe whose writer is gone */
@@ -320,7 +339,6 @@ START_TEST(test_hangup)
     event_disable_readwrite(pfd[0]);
     (void) close(pfd[0]);
 }
-
 END_TEST
 
  /*
@@ -366,7 +384,6 @@ START_TEST(test_disable_in_batch)
     (void) close(b[0]);
     (void) close(b[1]);
 }
-
 END_TEST
 
 /* test_loop_timeout - nothing happens */
@@ -382,7 +399,6 @@ START_TEST(test_loop_timeout)
 		  "got %lld ms, want about 100", elapsed);
     ck_assert_int_eq(fired_count + io_calls, 0);
 }
-
 END_TEST
 
 /* test_timer_bounds_wait - event_loop(-1) wakes for the first timer */
@@ -409,7 +425,6 @@ START_TEST(test_timer_bounds_wait)
     ck_assert_str_eq(fired, "AB");
     ck_assert_msg(elapsed < 900, "got %lld ms, want about 30", elapsed);
 }
-
 END_TEST
 
 /* test_clock - cached clocks, refreshed each round */
@@ -428,7 +443,6 @@ START_TEST(test_clock)
     ck_assert_msg(event_now_ms() - ms >= 25, "got %lld ms later, want >= 25",
 		  event_now_ms() - ms);
 }
-
 END_TEST
 
  /*
@@ -476,7 +490,6 @@ START_TEST(test_panic)
     }
     ck_abort_msg("%s: no panic", panic_cases[_i].label);
 }
-
 END_TEST
 
 /* test_fatal_closed_fd - epoll refuses a descriptor that is not open */
@@ -492,7 +505,6 @@ START_TEST(test_fatal_closed_fd)
     event_enable_read(fd, io_event, name_a);
     ck_abort_msg("closed descriptor accepted");
 }
-
 END_TEST
 
 /* events_suite - build the suite */
@@ -510,6 +522,7 @@ static Suite *events_suite(void)
     tcase_add_test(tc, test_timer_order);
     tcase_add_test(tc, test_timer_move);
     tcase_add_test(tc, test_timer_cancel);
+    tcase_add_test(tc, test_timer_from_request);
     tcase_add_test(tc, test_zero_delay_rearm);
     tcase_add_test(tc, test_timer_bounds_wait);
     tcase_add_test(tc, test_clock);

@@ -63,7 +63,6 @@ START_TEST(test_hash)
 		  "hash(\"%s\"): got %#lx, want %#lx", hash_cases[_i].key,
 		  got, hash_cases[_i].want);
 }
-
 END_TEST
 
 /* test_hash_len - only len bytes count */
@@ -74,7 +73,6 @@ START_TEST(test_hash_len)
     ck_assert(htable_hash("foobar", 0) == htable_hash("", 0));
     ck_assert(htable_hash("ab", 2) != htable_hash("ba", 2));
 }
-
 END_TEST
 
 /* seed_child - report the hash of "a" without NORANDOMIZE */
@@ -113,7 +111,6 @@ START_TEST(test_random_seed)
     vstring_free(out);
     vstring_free(out2);
 }
-
 END_TEST
 
 /* test_enter_find - basic operations */
@@ -147,7 +144,6 @@ START_TEST(test_enter_find)
     ck_assert_int_eq(table->used, 2);
     htable_free(table, (HTABLE_FREE_FN) 0);
 }
-
 END_TEST
 
 #define MANY	10000
@@ -177,7 +173,6 @@ START_TEST(test_grow)
     ck_assert_ptr_null(htable_find(table, "key-10000"));
     htable_free(table, (HTABLE_FREE_FN) 0);
 }
-
 END_TEST
 
 static int free_calls;
@@ -232,7 +227,6 @@ START_TEST(test_delete)
     htable_free(table, count_free);
     ck_assert_int_eq(free_calls, 50 + 51);
 }
-
 END_TEST
 
 /* test_list - every entry once, null-terminated */
@@ -272,7 +266,6 @@ START_TEST(test_list)
     myfree(list);
     htable_free(table, (HTABLE_FREE_FN) 0);
 }
-
 END_TEST
 
 /* test_duplicate - entering a key twice is a panic */
@@ -287,7 +280,6 @@ START_TEST(test_duplicate)
     htable_enter(table, "recipient", (void *) 0);
     ck_abort_msg("duplicate key accepted");
 }
-
 END_TEST
 
 /* htable_suite - build the suite */

@@ -119,7 +119,6 @@ START_TEST(test_parse)
     }
     vstring_free(buf);
 }
-
 END_TEST
 
 /* test_parse_too_long - longer than any address */
@@ -133,7 +132,6 @@ START_TEST(test_parse_too_long)
     big[sizeof(big) - 1] = 0;
     ck_assert_int_eq(inet_addr_parse(big, &addr), 0);
 }
-
 END_TEST
 
  /*
@@ -176,7 +174,6 @@ START_TEST(test_mask)
 		  mask_cases[_i].bits, vstring_str(buf), mask_cases[_i].want);
     vstring_free(buf);
 }
-
 END_TEST
 
  /*
@@ -243,7 +240,6 @@ START_TEST(test_cidr_parse)
 		      cm.mask_bits, cidr_parse_cases[_i].want_bits);
     }
 }
-
 END_TEST
 
  /*
@@ -299,7 +295,6 @@ START_TEST(test_match)
 		  match_cases[_i].addr, match_cases[_i].pattern, got,
 		  match_cases[_i].want);
 }
-
 END_TEST
 
  /*
@@ -346,7 +341,6 @@ START_TEST(test_panic)
     }
     ck_abort_msg("%s: no panic", panic_cases[_i].label);
 }
-
 END_TEST
 
 /* inet_prefix_suite - build the suite */

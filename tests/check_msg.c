@@ -108,7 +108,6 @@ START_TEST(test_levels)
 		  "%s: got \"%s\", want \"%s\"", level_cases[_i].label,
 		  test_msg_log(), level_cases[_i].want);
 }
-
 END_TEST
 
  /*
@@ -142,7 +141,6 @@ START_TEST(test_sanitize)
 		  "case %d: got \"%s\", want \"%s\"", _i,
 		  test_msg_log(), sanitize_cases[_i].want);
 }
-
 END_TEST
 
 /* test_errno - %m, and errno survives logging */
@@ -164,7 +162,6 @@ START_TEST(test_errno)
     ck_assert_int_eq(errno, ENOENT);
     vstring_free(want);
 }
-
 END_TEST
 
 /* test_long - a message is cut at the length limit */
@@ -183,7 +180,6 @@ START_TEST(test_long)
     ck_assert_int_eq(strspn(test_msg_log(), "x"), 2047);
     myfree(big);
 }
-
 END_TEST
 
  /*
@@ -230,7 +226,6 @@ START_TEST(test_handlers)
     ck_assert_str_eq(test_msg_log(), "warning: one\n");
     test_msg_capture();
 }
-
 END_TEST
 
 /* test_too_many_handlers - the ninth handler is a panic */
@@ -248,7 +243,6 @@ START_TEST(test_too_many_handlers)
     msg_output(handlers[6]);
     ck_abort_msg("ninth handler accepted");
 }
-
 END_TEST
 
 /* cleanup_a - a cleanup handler */
@@ -272,7 +266,6 @@ START_TEST(test_cleanup_swap)
     ck_assert(msg_cleanup(cleanup_b) == cleanup_a);
     ck_assert(msg_cleanup(saved) == cleanup_b);
 }
-
 END_TEST
 
  /*
@@ -302,7 +295,6 @@ START_TEST(test_severity_name)
 		  "level %d: got \"%s\", want \"%s\"", name_cases[_i].level,
 		  msg_severity_name(name_cases[_i].level), name_cases[_i].want);
 }
-
 END_TEST
 
  /*
@@ -410,7 +402,6 @@ START_TEST(test_child)
 		      child_cases[_i].label, elapsed);
     vstring_free(out);
 }
-
 END_TEST
 
 /* test_fatal_exit - msg_fatal() as a libcheck exit test */
@@ -420,7 +411,6 @@ START_TEST(test_fatal_exit)
     unit_expect_msg("configuration error: bad value");
     msg_fatal("configuration error: %s", "bad value");
 }
-
 END_TEST
 
 /* test_error_count - the limit counts errors (fresh process) */
@@ -435,7 +425,6 @@ START_TEST(test_error_count)
     msg_error("e3");
     ck_abort_msg("still running after 3 errors with limit 3");
 }
-
 END_TEST
 
 /* test_panic_abort - msg_panic() as a libcheck signal test */
@@ -445,7 +434,6 @@ START_TEST(test_panic_abort)
     unit_expect_msg("impossible state 3");
     msg_panic("impossible state %d", 3);
 }
-
 END_TEST
 
  /*
@@ -478,7 +466,6 @@ START_TEST(test_facility)
 		  "\"%s\": got %d, want %d", facility_cases[_i].name,
 		  got, facility_cases[_i].want);
 }
-
 END_TEST
 
 /* postlog_socket - bind a datagram socket that plays postlogd */
@@ -576,7 +563,6 @@ START_TEST(test_postlog)
     vstring_free(path);
     vstring_free(buf);
 }
-
 END_TEST
 
 /* msg_suite - build the suite */

@@ -63,7 +63,6 @@ START_TEST(test_lowercase)
 		  lowercase_cases[_i].input, buf, lowercase_cases[_i].want);
     myfree(buf);
 }
-
 END_TEST
 
  /*
@@ -105,7 +104,6 @@ START_TEST(test_blanks)
     myfree(got);
     myfree(buf);
 }
-
 END_TEST
 
  /*
@@ -145,7 +143,6 @@ START_TEST(test_mystrtok)
     vstring_free(got);
     myfree(buf);
 }
-
 END_TEST
 
  /*
@@ -183,7 +180,6 @@ START_TEST(test_split_at)
 		      split_at_cases[_i].want_tail);
     myfree(buf);
 }
-
 END_TEST
 
  /*
@@ -213,7 +209,6 @@ START_TEST(test_alldig)
 		  "alldig(\"%s\"): got %d, want %d", alldig_cases[_i].input,
 		  alldig(alldig_cases[_i].input), alldig_cases[_i].want);
 }
-
 END_TEST
 
  /*
@@ -263,7 +258,6 @@ START_TEST(test_safe_strtol)
     else
 	ck_assert_msg(got == -12345, "result changed on failure");
 }
-
 END_TEST
 
  /*
@@ -313,7 +307,6 @@ START_TEST(test_split_nameval)
     }
     myfree(buf);
 }
-
 END_TEST
 
  /*
@@ -358,7 +351,6 @@ START_TEST(test_printable)
     ck_assert_int_eq(VSTRING_LEN(buf), strlen(printable_cases[_i].want));
     vstring_free(buf);
 }
-
 END_TEST
 
  /*
@@ -416,7 +408,6 @@ START_TEST(test_valid_utf8)
 		  utf8_cases[_i].label, got ? "valid" : "invalid",
 		  utf8_cases[_i].want ? "valid" : "invalid");
 }
-
 END_TEST
 
 /* stringops_suite - build the suite */

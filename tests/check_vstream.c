@@ -140,7 +140,6 @@ START_TEST(test_mem_lines)
     vstring_free(line);
     vstring_free(got);
 }
-
 END_TEST
 
 /* test_mem_copy - a read stream takes a copy of its buffer */
@@ -167,7 +166,6 @@ START_TEST(test_mem_copy)
     vstring_free(in);
     vstring_free(line);
 }
-
 END_TEST
 
 /* test_mem_fread - raw reads from memory */
@@ -191,7 +189,6 @@ START_TEST(test_mem_fread)
     ck_assert_int_eq(vstream_fclose(vp), 0);
     vstring_free(in);
 }
-
 END_TEST
 
 /* test_mem_write - output is appended to the buffer at flush time */
@@ -224,7 +221,6 @@ START_TEST(test_mem_write)
     ck_assert_str_eq(vstring_str(out) + 23, "more+last");
     vstring_free(out);
 }
-
 END_TEST
 
 /* test_mem_roundtrip - what one memory stream writes, another reads */
@@ -256,7 +252,6 @@ START_TEST(test_mem_roundtrip)
     vstring_free(buf);
     vstring_free(line);
 }
-
 END_TEST
 
 /* test_deadline - a read deadline expires (blocking and non-blocking) */
@@ -298,7 +293,6 @@ START_TEST(test_deadline)
     (void) close(fds[1]);
     vstring_free(line);
 }
-
 END_TEST
 
 /* test_fill_results - bytes, EAGAIN, ETIMEDOUT, end of input */
@@ -332,7 +326,6 @@ START_TEST(test_fill_results)
     ck_assert_int_eq(vstream_bufcount(vp), 5);
     ck_assert_int_eq(vstream_fclose(vp), 0);
 }
-
 END_TEST
 
 /* test_nowait_partial - partial lines, completed by later input */
@@ -395,7 +388,6 @@ START_TEST(test_nowait_partial)
     (void) close(fds[1]);
     vstring_free(line);
 }
-
 END_TEST
 
 /* test_nowait_blocking_fd - VSTREAM_NOWAIT does not block on a blocking socket */
@@ -422,7 +414,6 @@ START_TEST(test_nowait_blocking_fd)
     (void) close(fds[1]);
     vstring_free(line);
 }
-
 END_TEST
 
 /* test_eof_midline - end of input in the middle of a line */
@@ -458,7 +449,6 @@ START_TEST(test_eof_midline)
     ck_assert_int_eq(vstream_fclose(vp), 0);
     vstring_free(line);
 }
-
 END_TEST
 
 /* test_socket_toolong - an endless line is cut at the limit */
@@ -494,7 +484,6 @@ START_TEST(test_socket_toolong)
     (void) close(fds[1]);
     vstring_free(line);
 }
-
 END_TEST
 
 /* test_long_line - one line larger than the read buffer */
@@ -525,7 +514,6 @@ START_TEST(test_long_line)
     vstring_free(line);
     myfree(buf);
 }
-
 END_TEST
 
 /* late_writer - child: write after a delay */
@@ -572,7 +560,6 @@ START_TEST(test_wait_for_input)
     (void) close(fds[1]);
     vstring_free(line);
 }
-
 END_TEST
 
 /* test_write_roundtrip - buffered output reaches the peer at flush */
@@ -608,7 +595,6 @@ START_TEST(test_write_roundtrip)
     ck_assert_int_eq(read(fds[1], buf, sizeof(buf)), 0);
     (void) close(fds[1]);
 }
-
 END_TEST
 
 #define BIG_OUTPUT	(4 * 1024 * 1024)
@@ -672,7 +658,6 @@ START_TEST(test_flush_nowait)
     myfree(want);
     myfree(got);
 }
-
 END_TEST
 
 /* test_flush_timeout - a blocking flush gives up at the deadline */
@@ -707,7 +692,6 @@ START_TEST(test_flush_timeout)
     (void) close(fds[1]);
     myfree(want);
 }
-
 END_TEST
 
 /* test_write_error - the peer is gone */
@@ -731,7 +715,6 @@ START_TEST(test_write_error)
     ck_assert_int_eq(vstream_fclose(vp), -1);
     (void) signal(SIGPIPE, saved);
 }
-
 END_TEST
 
 /* test_fread_socket - raw reads, buffered bytes first */
@@ -762,7 +745,6 @@ START_TEST(test_fread_socket)
     ck_assert_int_eq(vstream_fclose(vp), 0);
     vstring_free(line);
 }
-
 END_TEST
 
 /* fd_is_open - is this descriptor open? */
@@ -804,7 +786,6 @@ START_TEST(test_fdopen2)
     (void) close(out[1]);
     vstring_free(line);
 }
-
 END_TEST
 
 /* test_pipe - a descriptor that is not a socket */
@@ -846,7 +827,6 @@ START_TEST(test_pipe)
     ck_assert_int_eq(vstream_fclose(rp), 0);
     vstring_free(line);
 }
-
 END_TEST
 
  /*
@@ -899,7 +879,6 @@ START_TEST(test_panic)
     }
     ck_abort_msg("%s: no panic", panic_cases[_i].label);
 }
-
 END_TEST
 
 /* vstream_suite - build the suite */

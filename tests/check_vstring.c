@@ -108,7 +108,6 @@ START_TEST(test_copy)
 		  "%s: result is not null-terminated", copy_cases[_i].label);
     vstring_free(vp);
 }
-
 END_TEST
 
 /* test_alloc - a new string is empty and terminated */
@@ -122,7 +121,6 @@ START_TEST(test_alloc)
     ck_assert_ptr_eq(vstring_end(vp), vstring_str(vp));
     ck_assert_ptr_null(vstring_free(vp));
 }
-
 END_TEST
 
 /* test_grow - append far beyond the initial size */
@@ -144,7 +142,6 @@ START_TEST(test_grow)
     vstring_free(vp);
     vstring_free(want);
 }
-
 END_TEST
 
 /* test_addch - the unsafe macros */
@@ -175,7 +172,6 @@ START_TEST(test_addch)
     ck_assert_int_eq(VSTRING_LEN(vp), 3);
     vstring_free(vp);
 }
-
 END_TEST
 
  /*
@@ -211,7 +207,6 @@ START_TEST(test_sprintf)
     ck_assert_int_eq(VSTRING_LEN(vp), strlen(fmt_cases[_i].want));
     vstring_free(vp);
 }
-
 END_TEST
 
 /* test_sprintf_long - one format result much larger than the buffer */
@@ -233,7 +228,6 @@ START_TEST(test_sprintf_long)
     myfree(big);
     vstring_free(vp);
 }
-
 END_TEST
 
 /* test_sprintf_errno - %m expands errno, also when the buffer grows */
@@ -251,7 +245,6 @@ START_TEST(test_sprintf_errno)
     ck_assert_int_eq(errno, ENOENT);
     vstring_free(vp);
 }
-
 END_TEST
 
 /* test_truncate - shorten, never lengthen */
@@ -273,7 +266,6 @@ START_TEST(test_truncate)
     ck_assert_int_eq(VSTRING_LEN(vp), 0);
     vstring_free(vp);
 }
-
 END_TEST
 
 /* test_export - the caller owns the storage */
@@ -288,7 +280,6 @@ START_TEST(test_export)
     ck_assert_str_eq(str, "exported 1");
     myfree(str);
 }
-
 END_TEST
 
  /*
@@ -343,7 +334,6 @@ START_TEST(test_panic)
     }
     ck_abort_msg("%s: no panic", panic_cases[_i].label);
 }
-
 END_TEST
 
 /* vstring_suite - build the suite */

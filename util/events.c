@@ -122,14 +122,21 @@ static unsigned long event_timer_seq;
 
 #define EVENT_MAX_BATCH	256
 
-/* event_clock - refresh the cached clocks */
+/* event_clock_ms - read the monotonic clock */
 
-static void event_clock(void)
+static long long event_clock_ms(void)
 {
     struct timespec ts;
 
     (void) clock_gettime(CLOCK_MONOTONIC, &ts);
-    event_present_ms = (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* event_clock - refresh the cached clocks */
+
+static void event_clock(void)
+{
+    event_present_ms = event_clock_ms();
     event_present = time((time_t *) 0);
 }
 
@@ -274,7 +281,8 @@ void    event_request_timer(EVENT_NOTIFY_FN callback, void *context, int delay)
 	event_init();
     if ((tp = event_timer_unlink(callback, context)) == 0)
 	tp = (EVENT_TIMER *) mymalloc(sizeof(*tp));
-    tp->when = event_present_ms + delay;
+    /* Not the cached clock: it is stale when called outside the loop. */
+    tp->when = event_clock_ms() + delay;
     tp->callback = callback;
     tp->context = context;
     tp->seq = ++event_timer_seq;
@@ -294,7 +302,7 @@ int     event_cancel_timer(EVENT_NOTIFY_FN callback, void *context)
 
     if ((tp = event_timer_unlink(callback, context)) == 0)
 	return (-1);
-    left = tp->when - event_present_ms;
+    left = tp->when - event_clock_ms();
     myfree((void *) tp);
     return (left > 0 ? (int) left : 0);
 }

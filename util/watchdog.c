@@ -73,6 +73,8 @@ void    watchdog_start(int timeout)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = watchdog_event;
     sigemptyset(&sa.sa_mask);
+    /* The second alarm must interrupt a cleanup that hangs in the first. */
+    sa.sa_flags = SA_NODEFER;
     if (sigaction(SIGALRM, &sa, (struct sigaction *) 0) < 0)
 	msg_fatal("sigaction SIGALRM: %m");
     (void) alarm(timeout);
