@@ -41,7 +41,9 @@
 /*	the master(8) protocol, accepting connections, timeouts and exit.
 /*
 /*	The service routine is called when a client's connection has
-/*	input. The connection is non-blocking: the service reads what it
+/*	input, or has reached end of input or an error: the service
+/*	finds out by reading, and calls multi_server_disconnect(). The
+/*	connection is non-blocking: the service reads what it
 /*	can (attr_scan(3) with VSTREAM_NOWAIT), answers every complete
 /*	request by writing to the stream, and returns when it needs more
 /*	input; a partial request waits for the next call. The skeleton
@@ -454,11 +456,6 @@ static void multi_server_execute(int event, void *context)
     VSTREAM *stream = client->stream;
 
     client->last_ms = event_now_ms();
-    if (vstream_bufcount(stream) == 0 && peekfd(vstream_fileno(stream)) == 0
-	&& !(multi_server_mode == MULTI_SERVER_MODE_STDIN && event == EVENT_READ)) {
-	multi_server_disconnect(stream);	/* EOF, or error */
-	return;
-    }
     multi_server_status(MASTER_STAT_TAKEN);
     multi_server_current = client;
     multi_server_current_gone = 0;
@@ -604,6 +601,7 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
     int     key;
     int     c;
     int     listen_fd = -1;
+    long long last_pat;
     int     fd;
     int     i;
 
@@ -754,7 +752,7 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
 	    unlimited = 1;
 	    break;
 	default:
-	    if (optopt && strchr("imnost", optopt) && strchr("imnosLt", optopt))
+	    if (optopt && strchr("iLmnost", optopt))
 		msg_fatal("option -%c requires an argument", optopt);
 	    msg_fatal("invalid option: -%c", optopt ? optopt : '?');
 	    multi_server_usage(progname);
@@ -937,12 +935,16 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
      * The loop. Under master, leave after max_use clients, when no client
      * is left.
      */
+    last_pat = event_now_ms();
     while (multi_server_mode != MULTI_SERVER_MODE_MASTER || var_use_limit == 0
 	   || multi_server_use_count < var_use_limit
 	   || multi_server_client_total > 0) {
 	int     timeout = -1;
 
-	watchdog_pat();
+	if (event_now_ms() - last_pat >= 1000) {
+	    watchdog_pat();
+	    last_pat = event_now_ms();
+	}
 	if (multi_server_loop_fn)
 	    timeout = multi_server_loop_fn(multi_server_name, multi_server_argv);
 	event_loop(timeout);

@@ -176,10 +176,9 @@ void    greylist_policy_decide(const GREYLIST_POLICY *policy, time_t now,
 	dp->action = GREYLIST_ACT_KNOWN;
 	dp->triplet = *triplet;
 	dp->triplet.count = SATURATED_INCR(triplet->count);
-	if (now - triplet->last_seen >= policy->refresh) {
+	dp->triplet_update = 1;			/* counters are always written */
+	if (now - triplet->last_seen >= policy->refresh)
 	    dp->triplet.last_seen = now;
-	    dp->triplet_update = 1;
-	}
 	greylist_client_pass(policy, now, client, dp);
 	return;
     }

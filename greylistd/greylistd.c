@@ -477,6 +477,9 @@ static void greylist_service(VSTREAM *stream, char *unused_service, char **argv)
 	    return;
 	case ATTR_SCAN_DONE:
 	    greylist_request(stream);
+	    /* Nothing buffered: let the event loop say when more arrives. */
+	    if (vstream_bufcount(stream) == 0)
+		return;
 	    break;
 	}
     }
@@ -503,6 +506,10 @@ static void greylist_check_config(void)
 	msg_fatal("%s: parameter %s: bad value \"%s\": %s",
 		  mail_conf_source(VAR_GREYLIST_DATABASE), VAR_GREYLIST_DATABASE,
 		  var_greylist_database, err);
+    if (var_greylist_awl < 0)			/* the table has no lower bound */
+	msg_fatal("%s: parameter %s: value \"%d\" is out of range (allowed: a number of at least 0; 0 turns auto-whitelisting off)",
+		  mail_conf_source(VAR_GREYLIST_AWL), VAR_GREYLIST_AWL,
+		  var_greylist_awl);
     if (var_greylist_retry_window <= var_greylist_delay)
 	msg_fatal("parameter %s (%ds) must be longer than %s (%ds)",
 		  VAR_GREYLIST_RETRY_WINDOW, var_greylist_retry_window,

@@ -31,8 +31,9 @@
 /*	msg_stderr_init() writes "progname: severity: text" lines to
 /*	standard error.
 /*
-/*	msg_syslog_init() sends each message to syslog(3) with the
-/*	given tag, LOG_PID and facility (LOG_MAIL by default, see
+/*	msg_syslog_init() sends each message to the syslog socket
+/*	/dev/log, as syslog(3) would, with the given tag, the process ID
+/*	and facility (LOG_MAIL by default, see
 /*	msg_syslog_facility(), which maps a name such as "mail" or
 /*	"local3" to its code and returns -1 for an unknown name).
 /*	Warnings are logged with LOG_WARNING, errors with LOG_ERR, fatal
@@ -49,8 +50,11 @@
 /*	msg_output_tag() changes the tag of the syslog or postlogd
 /*	output (after the daemon learned its syslog_name).
 /* DIAGNOSTICS
-/*	postlogd delivery problems are not reported (there is nowhere
-/*	to report them); a message is retried once over a new socket.
+/*	Delivery problems are not reported (there is nowhere to report
+/*	them). A message is retried once over a new socket; while the
+/*	socket cannot be reached (no syslog daemon, postlogd down), a new
+/*	connection is tried at most every 10 seconds and messages are
+/*	dropped, so that logging never costs more than a failed send.
 /* LICENSE
 /* .ad
 /* .fi
@@ -82,11 +86,15 @@
 static char msg_progname[64];
 static char msg_tag[128];
 static char msg_host[128];
-static struct sockaddr_un msg_logger_addr;
-static int msg_logger_fd = -1;
+static struct sockaddr_un msg_dgram_addr;
+static int msg_dgram_fd = -1;
+static time_t msg_dgram_last_try;
 static int msg_logger_on;
 static int msg_syslog_on;
 static int msg_facility = LOG_MAIL;
+
+#define MSG_SYSLOG_PATH		"/dev/log"
+#define MSG_RECONNECT_DELAY	10	/* seconds between connect attempts */
 
 /* msg_copy - bounded string copy */
 
@@ -120,19 +128,97 @@ void    msg_stderr_init(const char *progname)
     msg_output(msg_stderr_print);
 }
 
-/* msg_syslog_print - send one message to syslog */
+/* msg_dgram_connect - (re)open the datagram socket, not too often */
+
+static int msg_dgram_connect(void)
+{
+    time_t  now = time((time_t *) 0);
+
+    if (msg_dgram_fd >= 0) {
+	(void) close(msg_dgram_fd);
+	msg_dgram_fd = -1;
+    }
+    if (now - msg_dgram_last_try < MSG_RECONNECT_DELAY && msg_dgram_last_try)
+	return (-1);
+    msg_dgram_last_try = now;
+    msg_dgram_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (msg_dgram_fd < 0)
+	return (-1);
+    if (connect(msg_dgram_fd, (struct sockaddr *) &msg_dgram_addr,
+		sizeof(msg_dgram_addr)) < 0) {
+	(void) close(msg_dgram_fd);
+	msg_dgram_fd = -1;
+	return (-1);
+    }
+    msg_dgram_last_try = 0;
+    return (0);
+}
+
+/* msg_dgram_target - where datagrams go */
+
+static void msg_dgram_target(const char *path)
+{
+    memset(&msg_dgram_addr, 0, sizeof(msg_dgram_addr));
+    msg_dgram_addr.sun_family = AF_UNIX;
+    msg_copy(msg_dgram_addr.sun_path, sizeof(msg_dgram_addr.sun_path), path);
+    msg_dgram_last_try = 0;
+    (void) msg_dgram_connect();
+}
+
+/* msg_dgram_ready - is there a socket to send to? */
+
+static int msg_dgram_ready(void)
+{
+    return (msg_dgram_fd >= 0 || msg_dgram_connect() == 0);
+}
+
+/* msg_dgram_send - one record; reconnect once when the peer restarted */
+
+static void msg_dgram_send(const char *buf, int len)
+{
+    if (send(msg_dgram_fd, buf, len, MSG_NOSIGNAL) < 0 && errno != EAGAIN
+	&& msg_dgram_connect() == 0)
+	(void) send(msg_dgram_fd, buf, len, MSG_NOSIGNAL);
+}
+
+/* msg_stamp - "Mon DD HH:MM:SS", formatted once per second */
+
+static const char *msg_stamp(void)
+{
+    static time_t last;
+    static char stamp[32];
+    time_t  now = time((time_t *) 0);
+    struct tm tm;
+
+    if (now != last) {
+	(void) localtime_r(&now, &tm);
+	(void) strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
+	last = now;
+    }
+    return (stamp);
+}
+
+/* msg_syslog_print - send one message to the syslog socket */
 
 static void msg_syslog_print(int level, const char *text)
 {
     static const int prio[] = {LOG_INFO, LOG_WARNING, LOG_ERR, LOG_CRIT, LOG_EMERG};
+    char    buf[2400];
+    int     len;
 
-    if (!msg_syslog_on)
+    if (!msg_syslog_on || !msg_dgram_ready())
 	return;
     if (level == MSG_INFO)
-	syslog(msg_facility | prio[level], "%s", text);
+	len = snprintf(buf, sizeof(buf), "<%d>%s %s[%ld]: %s",
+		       msg_facility | prio[level], msg_stamp(), msg_tag,
+		       (long) getpid(), text);
     else
-	syslog(msg_facility | prio[level], "%s: %s",
-	       msg_severity_name(level), text);
+	len = snprintf(buf, sizeof(buf), "<%d>%s %s[%ld]: %s: %s",
+		       msg_facility | prio[level], msg_stamp(), msg_tag,
+		       (long) getpid(), msg_severity_name(level), text);
+    if (len > (int) sizeof(buf) - 1)
+	len = sizeof(buf) - 1;
+    msg_dgram_send(buf, len);
 }
 
 /* msg_syslog_facility - map name to facility code */
@@ -163,29 +249,10 @@ void    msg_syslog_init(const char *tag, int facility)
     msg_copy(msg_tag, sizeof(msg_tag), tag);
     if (facility >= 0)
 	msg_facility = facility;
-    closelog();
-    openlog(msg_tag, LOG_PID | LOG_NDELAY, msg_facility);
+    msg_dgram_target(MSG_SYSLOG_PATH);
     msg_syslog_on = 1;
     msg_logger_on = 0;
     msg_output(msg_syslog_print);
-}
-
-/* msg_logger_connect - (re)open the datagram socket */
-
-static int msg_logger_connect(void)
-{
-    if (msg_logger_fd >= 0)
-	(void) close(msg_logger_fd);
-    msg_logger_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (msg_logger_fd < 0)
-	return (-1);
-    if (connect(msg_logger_fd, (struct sockaddr *) &msg_logger_addr,
-		sizeof(msg_logger_addr)) < 0) {
-	(void) close(msg_logger_fd);
-	msg_logger_fd = -1;
-	return (-1);
-    }
-    return (0);
 }
 
 /* msg_logger_print - send one record to postlogd */
@@ -193,30 +260,20 @@ static int msg_logger_connect(void)
 static void msg_logger_print(int level, const char *text)
 {
     char    buf[2400];
-    char    stamp[32];
-    time_t  now;
-    struct tm tm;
     int     len;
 
-    if (!msg_logger_on)
+    if (!msg_logger_on || !msg_dgram_ready())
 	return;
-    now = time((time_t *) 0);
-    (void) localtime_r(&now, &tm);
-    (void) strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
     if (level == MSG_INFO)
-	len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: %s", stamp,
+	len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: %s", msg_stamp(),
 		       msg_host, msg_tag, (long) getpid(), text);
     else
-	len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: %s: %s", stamp,
+	len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: %s: %s", msg_stamp(),
 		       msg_host, msg_tag, (long) getpid(),
 		       msg_severity_name(level), text);
     if (len > (int) sizeof(buf) - 1)
 	len = sizeof(buf) - 1;
-    if ((msg_logger_fd < 0 && msg_logger_connect() < 0)
-	|| (send(msg_logger_fd, buf, len, 0) < 0
-	    && (msg_logger_connect() < 0
-		|| send(msg_logger_fd, buf, len, 0) < 0)))
-	return;
+    msg_dgram_send(buf, len);
 }
 
 /* msg_logger_init - log to postlogd */
@@ -230,11 +287,7 @@ void    msg_logger_init(const char *tag, const char *hostname,
     msg_copy(msg_host, sizeof(msg_host), hostname && *hostname ? hostname : "localhost");
     if ((dot = strchr(msg_host, '.')) != 0)
 	*dot = 0;
-    memset(&msg_logger_addr, 0, sizeof(msg_logger_addr));
-    msg_logger_addr.sun_family = AF_UNIX;
-    msg_copy(msg_logger_addr.sun_path, sizeof(msg_logger_addr.sun_path),
-	     socket_path);
-    (void) msg_logger_connect();
+    msg_dgram_target(socket_path);
     msg_logger_on = 1;
     msg_syslog_on = 0;
     msg_output(msg_logger_print);
@@ -252,8 +305,4 @@ int     msg_logger_active(void)
 void    msg_output_tag(const char *tag)
 {
     msg_copy(msg_tag, sizeof(msg_tag), tag);
-    if (msg_syslog_on) {
-	closelog();
-	openlog(msg_tag, LOG_PID | LOG_NDELAY, msg_facility);
-    }
 }
