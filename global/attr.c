@@ -274,7 +274,14 @@ int     attr_scan(ATTR_REQUEST *req, VSTREAM *stream, int wait)
 	attr_request_reset(req);
     for (;;) {
 	before = LEN(req->line);
-	status = vstream_getline(stream, req->line, req->limits.line_limit, wait);
+
+	/*
+	 * Ask for one byte more than the limit, so that the result does not
+	 * depend on how the input is split: a line of exactly the limit must
+	 * not be TOOLONG while its newline is still on the way.
+	 */
+	status = vstream_getline(stream, req->line,
+				 (ssize_t) req->limits.line_limit + 1, wait);
 	req->size += LEN(req->line) - before + (status == VSTREAM_LINE_OK);
 	switch (status) {
 	case VSTREAM_LINE_AGAIN:
@@ -294,6 +301,9 @@ int     attr_scan(ATTR_REQUEST *req, VSTREAM *stream, int wait)
 			    vstream_ftimeout(stream) ? "timeout" : "read error");
 	    return (ATTR_SCAN_ERROR);
 	case VSTREAM_LINE_OK:
+	    if (LEN(req->line) > req->limits.line_limit)
+		return (attr_fail(req, "request line longer than the limit",
+				  STR(req->line), LEN(req->line)));
 	    break;
 	default:
 	    msg_panic("attr_scan: unexpected vstream_getline status %d", status);

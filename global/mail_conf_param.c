@@ -245,8 +245,9 @@ int     get_mail_conf_time(const char *name, const char *defval, int min, int ma
     int     default_unit = 's';
     int     secs;
 
-    if (deflen > 0 && defval[deflen - 1] >= 'a' && defval[deflen - 1] <= 'z')
-	default_unit = defval[deflen - 1];
+    if (deflen > 1 && strchr("smhdw", defval[deflen - 1]) != 0
+	&& defval[deflen - 2] >= '0' && defval[deflen - 2] <= '9')
+	default_unit = defval[deflen - 1];	/* not "$name" */
     value = mail_conf_eval_named(name, get_mail_conf_value(name, defval));
     if (!conv_time(value, &secs, default_unit, why))
 	msg_fatal("%s: parameter %s: bad time value \"%.100s\": %s (allowed: %s)",
