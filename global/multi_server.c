@@ -102,7 +102,8 @@
 /* .IP "\fB-v\fR"
 /*	More verbose logging; repeat for more.
 /* .IP "\fB-V\fR"
-/*	Also log to standard error.
+/*	Also log to standard error. Given alone, print the version (see
+/*	CA_MAIL_SERVER_VERSION) and exit.
 /* .IP "\fB-z\fR"
 /*	The service has an unlimited process limit.
 /* .PP
@@ -151,7 +152,7 @@
 /* .IP "CA_MAIL_SERVER_PARAM_PREFIX(const char *)"
 /*	Warn about parameters with this prefix that no table defines.
 /* .IP "CA_MAIL_SERVER_VERSION(const char *)"
-/*	The version report printed by -V on a terminal.
+/*	The version report printed by "-V" given alone.
 /* .PP
 /*	multi_server_disconnect() closes a client connection (the
 /*	pre-disconnect routine runs first). The service routine may call
@@ -280,7 +281,12 @@ static void multi_server_status(int avail)
     stat.gen = multi_server_generation;
     stat.avail = avail;
     if (write(MASTER_STATUS_FD, (void *) &stat, sizeof(stat)) != sizeof(stat)) {
-	msg_info("master status update failed: %m -- exiting");
+	/* Usually EPIPE: master closed fd 5 (reload, stop) and the client
+	 * event was handled before fd 5's. Same outcome, same log line,
+	 * as multi_server_abort() (and Postfix's master_notify() failure). */
+	if (msg_verbose)
+	    msg_info("master status update: %m");
+	msg_info("master disconnect -- exiting");
 	multi_server_exit();
     }
 }
@@ -743,7 +749,7 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
 	    msg_verbose++;
 	    break;
 	case 'V':
-	    if (version && isatty(STDOUT_FILENO) && argc == 2) {
+	    if (version && argc == 2) {		/* "greylistd -V" alone */
 		printf("%s\n", version);
 		exit(0);
 	    }
