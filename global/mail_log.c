@@ -31,7 +31,10 @@
 /*	syslog_name and syslog_facility from the configuration, exports
 /*	MAIL_LOGTAG, and, when maillog_file is set but POSTLOG_SERVICE is
 /*	not (a daemon started by hand next to a Postfix that logs through
-/*	postlogd), sends to $queue_directory/public/postlog.
+/*	postlogd), sends to $queue_directory/public/postlog, or to syslog
+/*	when that socket cannot be reached (a spawn(8) child running as
+/*	nobody). The host name in postlogd records is POSTLOG_HOSTNAME,
+/*	else $myhostname, else the system's host name.
 /*
 /*	mail_log_tag() returns the current tag.
 /* DIAGNOSTICS
@@ -64,6 +67,21 @@
 static char mail_log_procname[64];
 static char mail_log_tagbuf[192];
 
+/* mail_log_hostname - host name for postlogd records */
+
+static const char *mail_log_hostname(void)
+{
+    static char buf[256];
+    const char *name = mail_conf_lookup(VAR_MYHOSTNAME) ?
+	mail_conf_lookup_eval(VAR_MYHOSTNAME) : 0;
+
+    if (name && *name)
+	snprintf(buf, sizeof(buf), "%s", name);
+    else if (gethostname(buf, sizeof(buf) - 1) < 0)
+	snprintf(buf, sizeof(buf), "localhost");
+    return (buf);
+}
+
 /* mail_log_start - open postlog or syslog with this tag */
 
 static void mail_log_start(const char *syslog_name, int facility)
@@ -74,11 +92,15 @@ static void mail_log_start(const char *syslog_name, int facility)
 
     snprintf(mail_log_tagbuf, sizeof(mail_log_tagbuf), "%s/%s",
 	     syslog_name, mail_log_procname);
+    if (host == 0 || *host == 0)
+	host = mail_log_hostname();
     if (service && *service) {
-	msg_logger_init(mail_log_tagbuf, host, service);
+	(void) msg_logger_init(mail_log_tagbuf, host, service);
     } else if (var_maillog_file && *var_maillog_file && var_queue_dir) {
 	snprintf(path, sizeof(path), "%s/public/postlog", var_queue_dir);
-	msg_logger_init(mail_log_tagbuf, host ? host : "localhost", path);
+	/* A spawn(8) child (user nobody) may not reach it: use syslog. */
+	if (msg_logger_init(mail_log_tagbuf, host, path) < 0)
+	    msg_syslog_init(mail_log_tagbuf, facility);
     } else {
 	msg_syslog_init(mail_log_tagbuf, facility);
     }

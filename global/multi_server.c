@@ -399,7 +399,8 @@ void    multi_server_disconnect(VSTREAM *stream)
     if (multi_server_use_count < INT_MAX)
 	multi_server_use_count++;
     if (multi_server_client_total == 0 && multi_server_mode == MULTI_SERVER_MODE_MASTER)
-	event_request_timer(multi_server_timeout, (void *) 0, var_idle_limit * 1000);
+	event_request_timer(multi_server_timeout, (void *) 0,
+			    EVENT_SECONDS_TO_MS(var_idle_limit));
     if (multi_server_client_total == 0 && multi_server_mode == MULTI_SERVER_MODE_STDIN)
 	multi_server_exit();
 }
@@ -472,6 +473,19 @@ static void multi_server_execute(int event, void *context)
     multi_server_status(MASTER_STAT_AVAIL);
 }
 
+/* multi_server_pollable - can epoll watch this descriptor? */
+
+static int multi_server_pollable(int fd)
+{
+    struct stat st;
+
+    /* epoll refuses regular files and /dev/null: those never block anyway. */
+    if (fstat(fd, &st) == 0
+	&& (S_ISREG(st.st_mode) || (S_ISCHR(st.st_mode) && !isatty(fd))))
+	return (0);
+    return (1);
+}
+
 /* multi_server_add_client - start serving a connection */
 
 static void multi_server_add_client(int rfd, int wfd)
@@ -485,7 +499,7 @@ static void multi_server_add_client(int rfd, int wfd)
     if (wfd != rfd)
 	non_blocking(wfd, 1);
     stream = (wfd == rfd ? vstream_fdopen(rfd, name) : vstream_fdopen2(rfd, wfd, name));
-    vstream_set_timeout(stream, var_ipc_timeout * 1000);
+    vstream_set_timeout(stream, EVENT_SECONDS_TO_MS(var_ipc_timeout));
     client = (MULTI_SERVER_CLIENT *) mymalloc(sizeof(*client));
     client->stream = stream;
     client->context = 0;
@@ -498,7 +512,8 @@ static void multi_server_add_client(int rfd, int wfd)
     multi_server_clients = client;
     vstream_set_context(stream, (void *) client);
     multi_server_client_total++;
-    event_enable_read(rfd, multi_server_execute, (void *) client);
+    if (multi_server_pollable(rfd))
+	event_enable_read(rfd, multi_server_execute, (void *) client);
     if (multi_server_post_accept)
 	multi_server_post_accept(stream, multi_server_name, multi_server_argv);
 }
@@ -914,6 +929,10 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
     switch (multi_server_mode) {
     case MULTI_SERVER_MODE_STDIN:
 	multi_server_add_client(STDIN_FILENO, STDOUT_FILENO);
+	/* Input from a file (greylistd -S < requests): read it all now. */
+	if (!multi_server_pollable(STDIN_FILENO))
+	    while (multi_server_clients)
+		multi_server_execute(EVENT_READ, (void *) multi_server_clients);
 	break;
     case MULTI_SERVER_MODE_LISTEN:
 	event_enable_read(listen_fd, multi_server_accept, CAST_INT_TO_VOID_PTR(listen_fd));
@@ -931,7 +950,8 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
 	}
 	if (multi_server_status_ok)
 	    event_enable_read(MASTER_STATUS_FD, multi_server_abort, (void *) 0);
-	event_request_timer(multi_server_timeout, (void *) 0, var_idle_limit * 1000);
+	event_request_timer(multi_server_timeout, (void *) 0,
+			    EVENT_SECONDS_TO_MS(var_idle_limit));
 	break;
     }
     event_request_timer(multi_server_sweep, (void *) 0, MULTI_SERVER_SWEEP_MS);

@@ -69,7 +69,8 @@ static void greylist_expire_event(int unused_event, void *context)
 	    msg_info("expired %d records%s", removed, more ? ", more are due" : "");
     }
     event_request_timer(greylist_expire_event, context, more ?
-			GREYLIST_EXPIRE_PAUSE : greylist_expire_interval * 1000);
+			GREYLIST_EXPIRE_PAUSE :
+			EVENT_SECONDS_TO_MS(greylist_expire_interval));
 }
 
 /* greylist_expire_start - schedule expiry */

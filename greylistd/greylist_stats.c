@@ -22,9 +22,10 @@
 /*	greylist_stats_count() counts one request and its outcome.
 /*
 /*	greylist_stats_log() logs one line with the counters since start,
-/*	for example "statistics (hourly): requests=1200 greylist=300
+/*	for example "statistics (periodic): requests=1200 greylist=300
 /*	early-retry=12 pass=250 known=600 whitelisted=20 error=0 skip=18
-/*	bad=0 expired=90 records=4211".
+/*	bad=0 expired=90 records=4211". \fIrecords\fR counts the
+/*	triplet and client records (not their time index entries).
 /*
 /*	greylist_stats_start() logs the statistics every \fIinterval\fR
 /*	seconds (0: never) from a timer.
@@ -73,7 +74,8 @@ void    greylist_stats_log(const char *why, GREYLIST_STORE *store)
 	     sp->actions[GREYLIST_ACT_EARLY], sp->actions[GREYLIST_ACT_PASS],
 	     sp->actions[GREYLIST_ACT_KNOWN], sp->actions[GREYLIST_ACT_WHITELIST],
 	     sp->actions[GREYLIST_ACT_ERROR], sp->actions[GREYLIST_ACT_SKIP],
-	     sp->bad, sp->expired, store ? store->count(store) : -1L);
+	     sp->bad, sp->expired, store && store->count(store) >= 0 ?
+	     store->count(store) / 2 : -1L);
 }
 
 /* greylist_stats_event - timer */
@@ -81,7 +83,8 @@ void    greylist_stats_log(const char *why, GREYLIST_STORE *store)
 static void greylist_stats_event(int unused_event, void *context)
 {
     greylist_stats_log("periodic", (GREYLIST_STORE *) context);
-    event_request_timer(greylist_stats_event, context, greylist_stats_interval * 1000);
+    event_request_timer(greylist_stats_event, context,
+			EVENT_SECONDS_TO_MS(greylist_stats_interval));
 }
 
 /* greylist_stats_start - periodic logging */
@@ -90,5 +93,6 @@ void    greylist_stats_start(int interval, GREYLIST_STORE *store)
 {
     greylist_stats_interval = interval;
     if (interval > 0)
-	event_request_timer(greylist_stats_event, (void *) store, interval * 1000);
+	event_request_timer(greylist_stats_event, (void *) store,
+			    EVENT_SECONDS_TO_MS(interval));
 }

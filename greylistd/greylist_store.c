@@ -67,7 +67,8 @@
 /*	commit() makes the updates so far durable (a local backend
 /*	groups them into transactions); it returns 0 or -1.
 /*
-/*	count() returns the number of records, or -1.
+/*	count() returns the number of database entries (each triplet or
+/*	client record has one time index entry), or -1.
 /*
 /*	close() commits and closes the store.
 /*

@@ -12,6 +12,7 @@
 /* .nf
 /*--*/
 
+#include <limits.h>
 #include <time.h>
 
 typedef void (*EVENT_NOTIFY_FN) (int, void *);
@@ -30,6 +31,8 @@ extern void event_loop(int);
 extern time_t event_time(void);
 extern long long event_now_ms(void);
 extern int event_fd_count(void);
+
+#define EVENT_SECONDS_TO_MS(s) ((s) > INT_MAX / 1000 ? INT_MAX : (s) * 1000)
 
 /* LICENSE
 /* .ad

@@ -16,7 +16,7 @@
 /*	int	msg_syslog_facility(name)
 /*	const char *name;
 /*
-/*	void	msg_logger_init(tag, hostname, socket_path)
+/*	int	msg_logger_init(tag, hostname, socket_path)
 /*	const char *tag;
 /*	const char *hostname;
 /*	const char *socket_path;
@@ -44,7 +44,9 @@
 /*	to the postlogd(8) socket named by socket_path. This is how
 /*	Postfix daemons log when main.cf sets maillog_file; master(8)
 /*	passes the socket in POSTLOG_SERVICE and the host name in
-/*	POSTLOG_HOSTNAME. msg_syslog_init() and msg_logger_init()
+/*	POSTLOG_HOSTNAME. The result is 0 when the socket could be
+/*	reached, -1 otherwise (output stays directed there; messages are
+/*	dropped until it can be reached). msg_syslog_init() and msg_logger_init()
 /*	exclude each other: whichever is called last wins.
 /*
 /*	msg_output_tag() changes the tag of the syslog or postlogd
@@ -278,7 +280,7 @@ static void msg_logger_print(int level, const char *text)
 
 /* msg_logger_init - log to postlogd */
 
-void    msg_logger_init(const char *tag, const char *hostname,
+int     msg_logger_init(const char *tag, const char *hostname,
 			        const char *socket_path)
 {
     char   *dot;
@@ -291,6 +293,7 @@ void    msg_logger_init(const char *tag, const char *hostname,
     msg_logger_on = 1;
     msg_syslog_on = 0;
     msg_output(msg_logger_print);
+    return (msg_dgram_fd >= 0 ? 0 : -1);
 }
 
 /* msg_logger_active - are we logging through postlogd? */

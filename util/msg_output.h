@@ -15,7 +15,7 @@
 extern void msg_stderr_init(const char *);
 extern void msg_syslog_init(const char *, int);
 extern int msg_syslog_facility(const char *);
-extern void msg_logger_init(const char *, const char *, const char *);
+extern int msg_logger_init(const char *, const char *, const char *);
 extern int msg_logger_active(void);
 extern void msg_output_tag(const char *);
 
