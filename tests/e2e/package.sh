@@ -330,8 +330,9 @@ fi
 if command -v mandoc >/dev/null 2>&1 && command -v groff >/dev/null 2>&1; then
     lint=
     for p in "$X"/usr/share/man/man*/*.gz; do
-	zcat "$p" > "$work/page"
-	lint="$lint$(mandoc -Tlint "$work/page" 2>&1)$(groff -man -ww -z "$work/page" 2>&1)"
+	page=$work/$(basename "$p" .gz)		# mandoc checks the section suffix
+	zcat "$p" > "$page"
+	lint="$lint$(mandoc -Tlint "$page" 2>&1)$(groff -man -ww -z "$page" 2>&1)"
     done
     if [ -z "$lint" ]; then t_ok "packaged man pages: mandoc -Tlint and groff -ww clean"
     else t_fail "packaged man pages lint" "$lint"; fi
