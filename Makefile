@@ -19,7 +19,7 @@ Makefile.out: Makefile.in makedefs
 	@mantools/needpkgs build
 	$(MAKE) -f Makefile.in MAKELEVEL= Makefiles
 
-test tests run test-asan test-valgrind stress fuzz bench bench-large: FORCE
+test tests test-quick run test-asan test-valgrind stress fuzz bench bench-large: FORCE
 	@mantools/needpkgs test
 	@$(MAKE) Makefile.out
 	@$(MAKE) -f Makefile.out MAKELEVEL= $@
