@@ -53,7 +53,9 @@
 /*	always written.
 /*
 /*	greylist_triplet_expires() and greylist_client_expires() return
-/*	the time when a record becomes absent.
+/*	the time when a record becomes absent; when that is past the
+/*	largest time_t (a time stamp from a corrupt store record, or a
+/*	huge policy_test_time), the largest time_t.
 /*
 /*	greylist_action_name() returns the name used in the log:
 /*	"greylist", "early-retry", "pass", "known", "whitelisted",
@@ -83,14 +85,29 @@
 
 #define SATURATED_INCR(x) ((x) < UINT_MAX ? (x) + 1 : (x))
 
+ /*
+  * The largest time_t (a signed type on every system that we support).
+  */
+#define GREYLIST_TIME_MAX \
+	((time_t) ((((unsigned long long) 1) << (sizeof(time_t) * CHAR_BIT - 1)) - 1))
+
+/* greylist_time_add - time stamp plus a limit, without overflow */
+
+static time_t greylist_time_add(time_t when, int secs)
+{
+    if (secs > 0 && when > GREYLIST_TIME_MAX - secs)
+	return (GREYLIST_TIME_MAX);
+    return (when + secs);
+}
+
 /* greylist_triplet_expires - when the triplet counts as absent */
 
 time_t  greylist_triplet_expires(const GREYLIST_POLICY *policy,
 				         const GREYLIST_TRIPLET *triplet)
 {
     if (triplet->state == GREYLIST_STATE_PENDING)
-	return (triplet->first_seen + policy->retry_window);
-    return (triplet->last_seen + policy->max_age);
+	return (greylist_time_add(triplet->first_seen, policy->retry_window));
+    return (greylist_time_add(triplet->last_seen, policy->max_age));
 }
 
 /* greylist_client_expires - when the client counts as absent */
@@ -98,7 +115,7 @@ time_t  greylist_triplet_expires(const GREYLIST_POLICY *policy,
 time_t  greylist_client_expires(const GREYLIST_POLICY *policy,
 				        const GREYLIST_CLIENT *client)
 {
-    return (client->last_seen + policy->max_age);
+    return (greylist_time_add(client->last_seen, policy->max_age));
 }
 
 /* greylist_client_pass - count one more pass of this client */
@@ -110,7 +127,9 @@ static void greylist_client_pass(const GREYLIST_POLICY *policy, time_t now,
     if (policy->awl_threshold <= 0)
 	return;
     dp->client.count = client ? SATURATED_INCR(client->count) : 1;
-    dp->client.last_seen = now;
+    /* Only the count must be written; the time stamp follows the refresh rule. */
+    dp->client.last_seen = (client && now - client->last_seen < policy->refresh) ?
+	client->last_seen : now;
     dp->client_count = dp->client.count;
     dp->client_update = 1;
 }

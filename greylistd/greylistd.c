@@ -305,7 +305,7 @@ static int var_greylist_test_clock;
   */
 static GREYLIST_STORE *greylist_store;	/* the database */
 static GREYLIST_POLICY greylist_policy;	/* the limits */
-static ATTR_REQUEST *greylist_attrs;	/* request reader */
+static ATTR_LIMITS greylist_limits;	/* request reader limits */
 static GREYLIST_KEYS *greylist_keys;	/* key buffers */
 static VSTRING *greylist_why;		/* diagnostics */
 static VSTRING *greylist_reply;		/* reply text */
@@ -416,12 +416,12 @@ static void greylist_done(const GREYLIST_DECISION *dp, void *context)
 
 /* greylist_request - one complete request */
 
-static void greylist_request(VSTREAM *stream)
+static void greylist_request(VSTREAM *stream, ATTR_REQUEST *attrs)
 {
     GREYLIST_CALL *call = &greylist_call;
     int     status;
 
-    status = greylist_request_parse(greylist_attrs, var_greylist_test_clock,
+    status = greylist_request_parse(attrs, var_greylist_test_clock,
 				    &call->req, greylist_why);
     if (status == GREYLIST_REQ_BAD) {
 	greylist_stats.bad++;
@@ -458,11 +458,13 @@ static void greylist_request(VSTREAM *stream)
 
 static void greylist_service(VSTREAM *stream, char *unused_service, char **argv)
 {
+    ATTR_REQUEST *attrs = (ATTR_REQUEST *) multi_server_context(stream);
+
     if (argv[0])
 	msg_fatal("unexpected command-line argument: %s", argv[0]);
 
     while (!multi_server_drain_pending(stream)) {
-	switch (attr_scan(greylist_attrs, stream, VSTREAM_NOWAIT)) {
+	switch (attr_scan(attrs, stream, VSTREAM_NOWAIT)) {
 	case ATTR_SCAN_AGAIN:
 	    return;
 	case ATTR_SCAN_EOF:
@@ -471,12 +473,12 @@ static void greylist_service(VSTREAM *stream, char *unused_service, char **argv)
 	case ATTR_SCAN_ERROR:
 	    greylist_stats.bad++;
 	    msg_warn("%s: %s -- disconnecting", vstream_name(stream),
-		     STR(greylist_attrs->why));
-	    attr_request_reset(greylist_attrs);
+		     STR(attrs->why));
+	    attr_request_reset(attrs);
 	    multi_server_disconnect(stream);
 	    return;
 	case ATTR_SCAN_DONE:
-	    greylist_request(stream);
+	    greylist_request(stream, attrs);
 	    /* Nothing buffered: let the event loop say when more arrives. */
 	    if (vstream_bufcount(stream) == 0)
 		return;
@@ -485,12 +487,35 @@ static void greylist_service(VSTREAM *stream, char *unused_service, char **argv)
     }
 }
 
-/* greylist_pre_disconnect - forget a half-read request */
+/* greylist_post_accept - each connection has its own request reader */
 
-static void greylist_pre_disconnect(VSTREAM *unused_stream, char *unused_service,
+static void greylist_post_accept(VSTREAM *stream, char *unused_service,
+				         char **unused_argv)
+{
+    multi_server_set_context(stream, (void *) attr_request_create(&greylist_limits));
+}
+
+/* greylist_pre_disconnect - forget the reader, and a half-read request */
+
+static void greylist_pre_disconnect(VSTREAM *stream, char *unused_service,
 				            char **unused_argv)
 {
-    attr_request_reset(greylist_attrs);
+    ATTR_REQUEST *attrs = (ATTR_REQUEST *) multi_server_context(stream);
+
+    if (attrs == 0)
+	return;
+
+    /*
+     * The skeleton closes a connection at end of input without calling
+     * the service, so a request cut off between two reads ends here.
+     */
+    if (!attrs->complete && (attrs->count > 0 || VSTRING_LEN(attrs->line) > 0)) {
+	greylist_stats.bad++;
+	msg_warn("%s: connection closed in the middle of a request, after %d attributes",
+		 vstream_name(stream), attrs->count);
+    }
+    attr_request_free(attrs);
+    multi_server_set_context(stream, (void *) 0);
 }
 
 /* greylist_check_config - what the parameter tables cannot check */
@@ -590,7 +615,6 @@ static void greylist_pre_init(char *unused_service, char **unused_argv)
 
 static void greylist_post_init(char *unused_service, char **unused_argv)
 {
-    ATTR_LIMITS limits;
     int     flags;
 
     greylist_policy.delay = var_greylist_delay;
@@ -600,10 +624,9 @@ static void greylist_post_init(char *unused_service, char **unused_argv)
     greylist_policy.refresh = var_greylist_max_age / 100 < 3600 ?
 	var_greylist_max_age / 100 : 3600;
 
-    limits.line_limit = var_greylist_line_limit;
-    limits.count_limit = var_greylist_attr_limit;
-    limits.size_limit = var_greylist_size_limit;
-    greylist_attrs = attr_request_create(&limits);
+    greylist_limits.line_limit = var_greylist_line_limit;
+    greylist_limits.count_limit = var_greylist_attr_limit;
+    greylist_limits.size_limit = var_greylist_size_limit;
     greylist_keys = greylist_keys_create();
     greylist_why = vstring_alloc(100);
     greylist_reply = vstring_alloc(100);
@@ -684,6 +707,7 @@ int     main(int argc, char **argv)
 		      CA_MAIL_SERVER_BOOL_TABLE(bool_table),
 		      CA_MAIL_SERVER_PRE_INIT(greylist_pre_init),
 		      CA_MAIL_SERVER_POST_INIT(greylist_post_init),
+		      CA_MAIL_SERVER_POST_ACCEPT(greylist_post_accept),
 		      CA_MAIL_SERVER_PRE_DISCONN(greylist_pre_disconnect),
 		      CA_MAIL_SERVER_EXIT(greylist_exit),
 		      CA_MAIL_SERVER_SOLITARY,
