@@ -41,9 +41,8 @@
 /*	the master(8) protocol, accepting connections, timeouts and exit.
 /*
 /*	The service routine is called when a client's connection has
-/*	input, or has reached end of input or an error: the service
-/*	finds out by reading, and calls multi_server_disconnect(). The
-/*	connection is non-blocking: the service reads what it
+/*	input (at end of input the skeleton disconnects the client
+/*	itself). The connection is non-blocking: the service reads what it
 /*	can (attr_scan(3) with VSTREAM_NOWAIT), answers every complete
 /*	request by writing to the stream, and returns when it needs more
 /*	input; a partial request waits for the next call. The skeleton
@@ -463,12 +462,22 @@ static void multi_server_execute(int event, void *context)
     VSTREAM *stream = client->stream;
 
     client->last_ms = event_now_ms();
+    if (vstream_bufcount(stream) == 0 && peekfd(vstream_fileno(stream)) == 0) {
+	multi_server_disconnect(stream);	/* end of input */
+	return;
+    }
     multi_server_status(MASTER_STAT_TAKEN);
     multi_server_current = client;
     multi_server_current_gone = 0;
-    multi_server_service(stream, multi_server_name, multi_server_argv);
-    if (!multi_server_current_gone)
+    do {
+	multi_server_service(stream, multi_server_name, multi_server_argv);
+	if (multi_server_current_gone)
+	    break;
 	multi_server_flush(stream);
+	/* The service stopped at the output limit: input may be waiting. */
+    } while (!multi_server_current_gone && !client->draining
+	     && vstream_bufcount(stream) > 0
+	     && !multi_server_drain_pending(stream));
     multi_server_current = 0;
     multi_server_status(MASTER_STAT_AVAIL);
 }
@@ -640,14 +649,22 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
      * the standard error is the client connection.
      */
     progname = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+    for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != 0; i++) {
+	const char *cp;
+
 	if (strcmp(argv[i], "--") == 0)
 	    break;
-	if (strchr(argv[i], 'S') && argv[i][1] != 'o' && argv[i][1] != 'n')
-	    stdin_mode = 1;
-	if (strchr(argv[i], 'L') || strchr(argv[i], 'V'))
-	    if (argv[i][1] != 'o' && argv[i][1] != 'n')
+	for (cp = argv[i] + 1; *cp; cp++) {
+	    if (*cp == 'S')
+		stdin_mode = 1;
+	    else if (*cp == 'L' || *cp == 'V')
 		log_stderr = 1;
+	    if (strchr("iLmnost", *cp)) {	/* the rest is its value */
+		if (cp[1] == 0)
+		    i++;			/* or the next word is */
+		break;
+	    }
+	}
     }
     if (stdin_mode)
 	log_stderr = 0;
@@ -876,6 +893,21 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
 	msg_fatal("chdir(\"%s\"): %m", var_queue_dir);
 
     /*
+     * SIGTERM and SIGINT end the process cleanly, through the event loop,
+     * from here on (also during the init routines: the loop runs the exit
+     * routine when it starts).
+     */
+    if (pipe2(multi_server_sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+	msg_fatal("pipe: %m");
+    event_enable_read(multi_server_sig_pipe[0], multi_server_sigterm, (void *) 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = multi_server_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    (void) sigaction(SIGTERM, &sa, (struct sigaction *) 0);
+    if (multi_server_mode == MULTI_SERVER_MODE_LISTEN)
+	(void) sigaction(SIGINT, &sa, (struct sigaction *) 0);
+    /*
      * A stand-alone listener is opened while we may still be root (a port
      * below 1024, a socket in a protected directory).
      */
@@ -908,19 +940,6 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
     if (post_init)
 	post_init(multi_server_name, multi_server_argv);
 
-    /*
-     * SIGTERM and SIGINT end the process cleanly, through the event loop.
-     */
-    if (pipe2(multi_server_sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-	msg_fatal("pipe: %m");
-    event_enable_read(multi_server_sig_pipe[0], multi_server_sigterm, (void *) 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = multi_server_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    (void) sigaction(SIGTERM, &sa, (struct sigaction *) 0);
-    if (multi_server_mode == MULTI_SERVER_MODE_LISTEN)
-	(void) sigaction(SIGINT, &sa, (struct sigaction *) 0);
     multi_server_spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
     /*

@@ -46,13 +46,13 @@ static char *var_echo_action;
 static int var_echo_show_ids;
 static int var_echo_delay;
 
-static ATTR_REQUEST *echo_request;
 static VSTRING *echo_reply;
 
 /* echo_service - answer every complete request */
 
 static void echo_service(VSTREAM *stream, char *unused_service, char **unused_argv)
 {
+    ATTR_REQUEST *echo_request = (ATTR_REQUEST *) multi_server_context(stream);
     struct timespec ts;
     const char *req;
 
@@ -90,11 +90,24 @@ static void echo_service(VSTREAM *stream, char *unused_service, char **unused_ar
     }
 }
 
+/* echo_post_accept - per-client request reader: partial requests differ */
+
+static void echo_post_accept(VSTREAM *stream, char *unused_service, char **unused_argv)
+{
+    multi_server_set_context(stream, (void *) attr_request_create((ATTR_LIMITS *) 0));
+}
+
+/* echo_pre_disconn - free it */
+
+static void echo_pre_disconn(VSTREAM *stream, char *unused_service, char **unused_argv)
+{
+    attr_request_free((ATTR_REQUEST *) multi_server_context(stream));
+}
+
 /* echo_post_init - allocate buffers */
 
 static void echo_post_init(char *unused_service, char **unused_argv)
 {
-    echo_request = attr_request_create((ATTR_LIMITS *) 0);
     echo_reply = vstring_alloc(100);
     msg_info("echo_policy started, uid=%ld", (long) getuid());
 }
@@ -126,6 +139,8 @@ int     main(int argc, char **argv)
 		      CA_MAIL_SERVER_BOOL_TABLE(bool_table),
 		      CA_MAIL_SERVER_INT_TABLE(int_table),
 		      CA_MAIL_SERVER_POST_INIT(echo_post_init),
+		      CA_MAIL_SERVER_POST_ACCEPT(echo_post_accept),
+		      CA_MAIL_SERVER_PRE_DISCONN(echo_pre_disconn),
 		      CA_MAIL_SERVER_EXIT(echo_exit),
 		      CA_MAIL_SERVER_PARAM_PREFIX("echo_policy_"),
 		      CA_MAIL_SERVER_VERSION(MAIL_VERSION_STAMP),
