@@ -169,14 +169,28 @@ void    attr_request_reset(ATTR_REQUEST *req)
     VSTRING_TERMINATE(req->why);
 }
 
+/* attr_name_hash - FNV-1a of a name, to compare names cheaply */
+
+static unsigned attr_name_hash(const char *name, ssize_t len)
+{
+    unsigned h = 2166136261U;
+
+    while (len-- > 0) {
+	h ^= (unsigned char) *name++;
+	h *= 16777619U;
+    }
+    return (h);
+}
+
 /* attr_find - look up value */
 
 const char *attr_find(const ATTR_REQUEST *req, const char *name)
 {
+    unsigned h = attr_name_hash(name, strlen(name));
     int     i;
 
     for (i = 0; i < req->count; i++)
-	if (strcmp(STR(req->attrs[i].name), name) == 0)
+	if (req->attrs[i].hash == h && strcmp(STR(req->attrs[i].name), name) == 0)
 	    return (STR(req->attrs[i].value));
     return (0);
 }
@@ -218,6 +232,7 @@ static int attr_store(ATTR_REQUEST *req)
     ssize_t len = LEN(req->line);
     char   *eq;
     ATTR   *at;
+    unsigned hash;
     int     i;
 
     if (memchr(line, 0, len) != 0) {
@@ -233,8 +248,9 @@ static int attr_store(ATTR_REQUEST *req)
 	return (0);
     }
     *eq = 0;
+    hash = attr_name_hash(line, eq - line);
     for (i = 0; i < req->count; i++) {
-	if (strcmp(STR(req->attrs[i].name), line) == 0) {
+	if (req->attrs[i].hash == hash && strcmp(STR(req->attrs[i].name), line) == 0) {
 	    *eq = '=';
 	    attr_anomaly(req, ATTR_FLAG_DUPLICATE, "attribute given twice", line, len);
 	    return (0);
@@ -258,6 +274,7 @@ static int attr_store(ATTR_REQUEST *req)
 	at->value = vstring_alloc(64);
     }
     vstring_memcpy(at->name, line, eq - line);
+    at->hash = hash;
     vstring_memcpy(at->value, eq + 1, len - (eq + 1 - line));
     return (0);
 }

@@ -47,6 +47,7 @@ typedef struct ATTR_LIMITS {
 typedef struct ATTR {
     VSTRING *name;
     VSTRING *value;
+    unsigned hash;			/* of the name: cheap comparisons */
 } ATTR;
 
  /*
