@@ -32,7 +32,10 @@
 /*	The result is MAC_EXPAND_OK, MAC_EXPAND_SYNTAX (unbalanced
 /*	braces, a "$" followed by an invalid character) or
 /*	MAC_EXPAND_LOOP (nesting deeper than 100 levels: a parameter that
-/*	refers to itself); \fIwhy\fR then says what was wrong.
+/*	refers to itself; or more than 100000 characters and references
+/*	to process: parameters that refer to others many times over,
+/*	whose expansion grows exponentially); \fIwhy\fR then says what
+/*	was wrong.
 /* LICENSE
 /* .ad
 /* .fi
@@ -53,12 +56,14 @@
 #include <mac_expand.h>
 
 #define MAC_EXPAND_MAXDEPTH	100
+#define MAC_EXPAND_MAXWORK	100000	/* characters + references */
 
 typedef struct MAC_EXPAND_STATE {
     MAC_EXPAND_LOOKUP_FN lookup;
     void   *context;
     VSTRING *why;
     int     depth;
+    long    work;			/* characters and references so far */
 } MAC_EXPAND_STATE;
 
 #define ISNAMECHAR(c)	(isalnum((unsigned char) (c)) || (c) == '_')
@@ -152,6 +157,13 @@ static int mac_expand_string(MAC_EXPAND_STATE *st, VSTRING *result,
 	return (MAC_EXPAND_LOOP);
     }
     while (cp < end && status == MAC_EXPAND_OK) {
+	if (++st->work > MAC_EXPAND_MAXWORK) {
+	    vstring_sprintf(st->why, "unreasonable amount of expansion, over %d "
+			    "characters and references (parameters that "
+			    "refer to others many times?)", MAC_EXPAND_MAXWORK);
+	    status = MAC_EXPAND_LOOP;
+	    break;
+	}
 	if (*cp != '$') {
 	    VSTRING_ADDCH(result, *cp);
 	    cp++;
@@ -226,5 +238,6 @@ int     mac_expand(VSTRING *result, const char *pattern,
     st.context = context;
     st.why = why;
     st.depth = 0;
+    st.work = 0;
     return (mac_expand_string(&st, result, pattern, strlen(pattern)));
 }

@@ -36,6 +36,8 @@
 /*
 /*	MSG_CLEANUP_FN msg_cleanup(cleanup_fn)
 /*	void	(*cleanup_fn)(void);
+/*
+/*	void	msg_fatal_recover()
 /* DESCRIPTION
 /*	This module reports diagnostics. Each message is formatted once
 /*	(printf-style, with %m for the text of errno; the compiler checks
@@ -64,6 +66,13 @@
 /*
 /*	msg_cleanup() installs the handler that msg_fatal() runs and
 /*	returns the previous one.
+/*
+/*	msg_fatal_recover() is for test programs only (the fuzzers in
+/*	tests/fuzz), which make fatal errors recoverable: their cleanup
+/*	handler does not return but longjmp()s back into the test. After
+/*	that, msg_fatal_recover() forgets that a fatal error is in
+/*	progress, so that the next fatal error is reported and runs the
+/*	cleanup handler again instead of terminating at once.
 /*
 /*	msg_output_reset() removes all output handlers.
 /* DIAGNOSTICS
@@ -140,6 +149,13 @@ MSG_CLEANUP_FN msg_cleanup(MSG_CLEANUP_FN fn)
 
     msg_cleanup_fn = fn;
     return (old);
+}
+
+/* msg_fatal_recover - a test program survived a fatal error */
+
+void    msg_fatal_recover(void)
+{
+    msg_exiting = 0;
 }
 
 /* msg_vprintf - format once, sanitize, send to every handler */

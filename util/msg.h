@@ -43,6 +43,7 @@ extern void msg_vwarn(const char *, va_list);
 extern void msg_output(MSG_OUTPUT_FN);
 extern void msg_output_reset(void);
 extern MSG_CLEANUP_FN msg_cleanup(MSG_CLEANUP_FN);
+extern void msg_fatal_recover(void);
 extern const char *msg_severity_name(int);
 
 /* LICENSE
