@@ -42,11 +42,21 @@
 /* .IP \(bu
 /*	An error during a lookup or an update (a full file system, a
 /*	file that became unreadable, damage found in the middle of the
-/*	tree) aborts the open transaction, closes the file and answers
-/*	GREYLIST_ACT_ERROR (the daemon says DUNNO); a warning is logged
-/*	at most once a minute. The file is opened again for a later
-/*	request, at most once a second; damage found at that open is
-/*	handled as above.
+/*	tree, Tokyo Cabinet giving up on a damaged page with a failed
+/*	allocation or a bad memory access) aborts the open transaction,
+/*	closes the file and answers GREYLIST_ACT_ERROR (the daemon says
+/*	DUNNO); a warning is logged at most once a minute (with -v, the
+/*	others as "warning suppressed"). The file is opened again for a
+/*	later request, at most once a second; damage found at that open is
+/*	handled as above. A write that failed for want of room (ENOSPC,
+/*	EDQUOT, EFBIG) is not damage: the undo log restores the last
+/*	commit.
+/* .IP \(bu
+/*	A commit first allocates room for its undo log; when it fails, the
+/*	updates since the last commit are lost (never half of them) and,
+/*	until a commit succeeds again, a new triplet is recorded but
+/*	answered GREYLIST_ACT_ERROR: a sender is not deferred for a record
+/*	that may not be kept.
 /* .IP \(bu
 /*	A record with a bad version or length is logged, counted as
 /*	absent and replaced.
@@ -66,8 +76,12 @@
 
 #include <sys_defs.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,6 +91,7 @@
 /* Tokyo Cabinet. */
 
 #include <tcutil.h>
+#include <tchdb.h>
 #include <tcbdb.h>
 
 /* Utility library. */
@@ -99,17 +114,46 @@
 #define BTREE_BNUM	262139		/* hash buckets of the page file */
 #define BTREE_LCNUM	8192		/* cached leaves */
 #define BTREE_NCNUM	2048		/* cached inner nodes */
-#define BTREE_XMSIZ	(64 * 1024 * 1024)	/* mapped region */
+#define BTREE_XMSIZ	0		/* map the bucket array only, see below */
 #define BTREE_TX_LIMIT	100000		/* updates per transaction */
+
+ /*
+  * Memory mapping: Tokyo Cabinet writes every record that lies inside its
+  * mapped region with memcpy() after growing the file with ftruncate(). On
+  * a full file system that store faults and the kernel kills the process
+  * with SIGBUS (measured on tmpfs: greylistd died at the first page that
+  * could not be allocated). With xmsiz 0 only the header and the bucket
+  * array, written out when the file is created, are mapped; records are
+  * written with pwrite(), so a full disk is an ENOSPC error that we handle.
+  */
+
+ /*
+  * Size of the B+tree meta data that Tokyo Cabinet keeps for a rollback
+  * (BDBOPAQUESIZ in tcbdb.c); see btree_trancommit().
+  */
+#define BTREE_META_SIZE		64
+#define BTREE_FLAGS_OFFSET	33	/* HDBFLAGSOFF in tchdb.c */
+
+ /*
+  * Room kept for the undo log beyond the estimate, see btree_reserve_undo().
+  */
+#define BTREE_UNDO_SLACK	(256 * 1024)
+#define BTREE_UNDO_MAX		(512 * 1024 * 1024)	/* estimates beyond: cut */
 
 #define BTREE_REOPEN_DELAY	1	/* seconds between open attempts */
 #define BTREE_WARN_INTERVAL	60	/* seconds between warnings */
+
+static int btree_io_errno;		/* last pread/pwrite error, see below */
 
 typedef struct GREYLIST_BTREE {
     GREYLIST_STORE store;		/* generic part, first */
     TCBDB  *bdb;			/* open handle, or null */
     int     in_tx;			/* transaction open */
     int     tx_updates;			/* writes in this transaction */
+    char    tx_meta[BTREE_META_SIZE];	/* B+tree meta data at begin */
+    int     commit_ecode;		/* why the last commit failed */
+    int     commit_errno;
+    int     commit_trouble;		/* no commit since one failed */
     time_t  last_open_try;		/* when we last tried to open */
     time_t  last_warn;			/* rate limit */
     int     suppressed;			/* warnings not logged */
@@ -117,6 +161,7 @@ typedef struct GREYLIST_BTREE {
     VSTRING *old_index;			/* index key buffers */
     VSTRING *new_index;
     VSTRING *key;			/* scratch key */
+    char   *dir;			/* the directory of the file */
 } GREYLIST_BTREE;
 
 #define BTREE_OPEN_OK		0
@@ -145,14 +190,17 @@ static void PRINTFLIKE(2, 3) btree_warn(GREYLIST_BTREE *gb, const char *fmt,...)
     va_list ap;
     time_t  now = time((time_t *) 0);
 
-    if (now - gb->last_warn < BTREE_WARN_INTERVAL) {
-	gb->suppressed++;
-	return;
-    }
     buf = vstring_alloc(100);
     va_start(ap, fmt);
     vstring_vsprintf_append(buf, fmt, ap);
     va_end(ap);
+    if (now - gb->last_warn < BTREE_WARN_INTERVAL) {
+	if (msg_verbose)
+	    msg_info("warning suppressed (at most one a minute): %s", vstring_str(buf));
+	vstring_free(buf);
+	gb->suppressed++;
+	return;
+    }
     if (gb->suppressed)
 	msg_warn("%s (%d similar warnings suppressed)", vstring_str(buf), gb->suppressed);
     else
@@ -203,6 +251,98 @@ static void btree_move_aside(GREYLIST_BTREE *gb, const char *reason)
     vstring_free(wal_aside);
 }
 
+/* btree_reserve_undo - make room for the undo log of a commit */
+
+static int btree_reserve_undo(GREYLIST_BTREE *gb, int updates)
+{
+    TCBDB  *bdb = gb->bdb;
+    uint64_t pages = tcbdblnum(bdb) + tcbdbnnum(bdb);
+    uint64_t fixed = 256 + tcbdbbnum(bdb) * ((tcbdbopts(bdb) & BDBTLARGE) ? 8 : 4);
+    uint64_t fsiz = tcbdbfsiz(bdb);
+    uint64_t data = fsiz > fixed ? fsiz - fixed : 0;
+    uint64_t page = data / (pages ? pages : 1);
+    uint64_t want;
+    VSTRING *wal;
+    int     fd;
+    int     status;
+    int     saved_errno;
+
+    /*
+     * Tokyo Cabinet 1.4.48 logs the old bucket entry before it changes a
+     * bucket of the hash file, and ignores a failure to append it
+     * (tchdbsetbucket()). When the undo log cannot grow (full file
+     * system) in the middle of a commit, the rollback leaves a bucket that
+     * names a record beyond the end of the file, and every later write to
+     * that bucket fails with "invalid record header" (measured: after a
+     * full disk, commits kept failing after space came back). So, before
+     * a commit, allocate room for the log: each update dirties at most two
+     * pages, each page is logged once (estimate, capped at the size of
+     * the data), plus slack. A file system that cannot give that room
+     * gets no commit: the transaction is rolled back in memory (nothing
+     * was written yet) and the file stays as it was.
+     */
+    want = (2 * (uint64_t) updates + 64) * 2 * (page + 64);
+    if (want > data)
+	want = data;
+    if (want > BTREE_UNDO_MAX)
+	want = BTREE_UNDO_MAX;
+    want += BTREE_UNDO_SLACK;
+    wal = vstring_alloc(100);
+    vstring_sprintf(wal, "%s.wal", gb->store.name);
+    fd = open(vstring_str(wal), O_WRONLY | O_CLOEXEC);
+    vstring_free(wal);
+    if (fd < 0)
+	return (1);				/* Tokyo Cabinet will say why */
+    status = fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t) want);
+    saved_errno = errno;
+    (void) close(fd);
+    errno = saved_errno;
+    return (status == 0 || (errno != ENOSPC && errno != EDQUOT));
+}
+
+/* btree_trancommit - commit; after a failure, leave a handle that is safe to close */
+
+static int btree_trancommit(GREYLIST_BTREE *gb)
+{
+    TCBDB  *bdb = gb->bdb;
+    int     updates = gb->tx_updates;
+
+    gb->in_tx = 0;
+    gb->tx_updates = 0;
+    if (!btree_reserve_undo(gb, updates)) {
+	gb->commit_ecode = TCEWRITE;
+	gb->commit_errno = errno;
+	(void) tcbdbtranabort(bdb);
+	return (0);
+    }
+    btree_io_errno = 0;
+    if (tcbdbtrancommit(bdb))
+	return (1);
+    gb->commit_ecode = tcbdbecode(bdb);
+    /* The rollback makes system calls of its own: keep the first cause. */
+    gb->commit_errno = btree_io_errno ? btree_io_errno : errno;
+
+    /*
+     * Tokyo Cabinet 1.4.48: when tcbdbtrancommit() fails (a page write
+     * fails: full file system, I/O error), the hash file is rolled back
+     * with the undo log, but the B+tree handle keeps the root, leaf and
+     * record counts of the failed transaction, and tcbdbclose() writes
+     * them into the file outside any transaction: the file then names
+     * pages that were rolled back (measured: a full disk turned a good
+     * file into one that failed with "read error" and was moved aside).
+     * Put the handle back into its transaction with the meta data saved
+     * at begin, and let tcbdbtranabort() restore it; the cached pages of
+     * the failed transaction are all clean now (they were written) and
+     * are dropped at close without being written again.
+     */
+    if (!bdb->tran && bdb->rbopaque == 0) {
+	bdb->rbopaque = tcmemdup(gb->tx_meta, BTREE_META_SIZE);
+	bdb->tran = true;
+	(void) tcbdbtranabort(bdb);
+    }
+    return (0);
+}
+
 /* btree_close_db - release the handle, never write outside a transaction */
 
 static void btree_close_db(GREYLIST_BTREE *gb, int commit)
@@ -211,15 +351,29 @@ static void btree_close_db(GREYLIST_BTREE *gb, int commit)
 	return;
     if (gb->in_tx) {
 	if (commit) {
-	    if (!tcbdbtrancommit(gb->bdb))
-		btree_warn(gb, "database %s: commit: %s", gb->store.name,
-			   tcbdberrmsg(tcbdbecode(gb->bdb)));
+	    if (!btree_trancommit(gb)) {
+		errno = gb->commit_errno;
+		btree_warn(gb, "database %s: commit: %s (%m)", gb->store.name,
+			   tcbdberrmsg(gb->commit_ecode));
+		gb->commit_ecode = 0;
+	    }
 	} else {
 	    (void) tcbdbtranabort(gb->bdb);
 	}
 	gb->in_tx = 0;
 	gb->tx_updates = 0;
     }
+
+    /*
+     * Tokyo Cabinet 1.4.48 removes the undo log at close after it has
+     * unmapped the file; when that fails (a directory that we can no longer
+     * write), it marks the handle "fatal" through the unmapped header and
+     * dies of SIGSEGV (measured: SIGTERM after chmod 000 of the database
+     * directory). A handle that is marked already leaves the log alone
+     * (it was emptied by the commit or abort: harmless at the next open).
+     */
+    if (access(gb->dir, W_OK | X_OK) < 0)
+	gb->bdb->hdb->fatal = true;
     if (!tcbdbclose(gb->bdb) && tcbdbecode(gb->bdb) != TCEINVALID)
 	msg_warn("database %s: close: %s", gb->store.name,
 		 tcbdberrmsg(tcbdbecode(gb->bdb)));
@@ -233,6 +387,8 @@ static int btree_try_open(GREYLIST_BTREE *gb, VSTRING *why)
 {
     TCBDB  *bdb;
     int     ecode;
+    int     saved_errno;
+    const char *user;
     int     attempt;
 
     for (attempt = 0; attempt < 2; attempt++) {
@@ -252,6 +408,7 @@ static int btree_try_open(GREYLIST_BTREE *gb, VSTRING *why)
 	    btree_move_aside(gb, "the file is marked as damaged by an earlier fatal error");
 	    continue;
 	}
+	saved_errno = errno;			/* tcbdbdel() clobbers it */
 	ecode = tcbdbecode(bdb);
 	tcbdbdel(bdb);
 	if (ecode == TCELOCK) {
@@ -262,8 +419,10 @@ static int btree_try_open(GREYLIST_BTREE *gb, VSTRING *why)
 	    btree_move_aside(gb, tcbdberrmsg(ecode));
 	    continue;
 	}
+	user = btree_user();			/* getpwuid() may set errno */
+	errno = saved_errno;
 	vstring_sprintf(why, "cannot open database %s as user %s: %s (%m)",
-			gb->store.name, btree_user(), tcbdberrmsg(ecode));
+			gb->store.name, user, tcbdberrmsg(ecode));
 	return (BTREE_OPEN_FAIL);
     }
     vstring_sprintf(why, "cannot create a new database %s as user %s", gb->store.name,
@@ -308,9 +467,23 @@ static int btree_begin(GREYLIST_BTREE *gb)
 	return (1);
     if (!tcbdbtranbegin(gb->bdb))
 	return (0);
+    memcpy(gb->tx_meta, gb->bdb->rbopaque, BTREE_META_SIZE);
     gb->in_tx = 1;
     gb->tx_updates = 0;
     return (1);
+}
+
+/* btree_clear_fatal - take Tokyo Cabinet's "fatal" mark off the file */
+
+static void btree_clear_fatal(GREYLIST_BTREE *gb)
+{
+    TCHDB  *hdb = gb->bdb->hdb;
+
+    /* The flags byte of the header (HDBFLAGSOFF in tchdb.c), mapped. */
+    if (hdb->map && (hdb->map[BTREE_FLAGS_OFFSET] & HDBFFATAL)) {
+	hdb->map[BTREE_FLAGS_OFFSET] &= ~HDBFFATAL;
+	hdb->flags &= ~HDBFFATAL;
+    }
 }
 
 /* btree_failed - give up the handle after an error */
@@ -319,12 +492,32 @@ static void btree_failed(GREYLIST_BTREE *gb, const char *what)
 {
     int     ecode = tcbdbecode(gb->bdb);
     int     saved_errno = errno;
+    int     damage;
 
+    if (gb->commit_ecode) {			/* see btree_trancommit() */
+	ecode = gb->commit_ecode;
+	saved_errno = gb->commit_errno;
+	gb->commit_ecode = 0;
+    }
     errno = saved_errno;
     btree_warn(gb, "database %s: %s: %s (%m): letting mail through until it works again",
 	       gb->store.name, what, tcbdberrmsg(ecode));
+
+    /*
+     * A write that failed for want of room (full file system, quota, file
+     * size limit) was rolled back with the undo log, whatever error code
+     * Tokyo Cabinet reported after it: the file is as the last commit left
+     * it, and is no reason to start afresh. Tokyo Cabinet has marked it
+     * "fatal" in its header all the same (after any hard error: measured
+     * after a failed begin of a transaction on a full file system), which
+     * the next open would take for damage: take the mark off.
+     */
+    damage = (btree_is_damage(ecode) && saved_errno != ENOSPC
+	      && saved_errno != EDQUOT && saved_errno != EFBIG);
+    if (!damage)
+	btree_clear_fatal(gb);
     btree_close_db(gb, 0);
-    if (btree_is_damage(ecode))
+    if (damage)
 	btree_move_aside(gb, tcbdberrmsg(ecode));
 }
 
@@ -392,9 +585,93 @@ static int btree_put_record(GREYLIST_BTREE *gb, const char *key, ssize_t klen,
     return (1);
 }
 
+/* btree_tc_fatal - Tokyo Cabinet gives up: leave the operation */
+
+ /*
+  * Tokyo Cabinet calls tcmyfatal() and exit(1) when an allocation fails,
+  * and a damaged page makes it allocate whatever size the garbage says
+  * (measured: 64 KiB of random bytes in the middle of a 40,000-record file
+  * made the daemon exit with "fatal error: out of memory" at the first
+  * lookup that read the page, so that it stopped answering). Its
+  * tcfatalfunc hook runs before the exit: from inside an operation of
+  * ours, it jumps back out of the library, and the operation fails as if
+  * the file were damaged. Elsewhere the exit happens, with a log line.
+  */
+static sigjmp_buf *btree_fatal_jmp;	/* where to go, or null */
+static char btree_fatal_text[100];	/* what Tokyo Cabinet said */
+
+/* btree_fault - a bad memory access: inside Tokyo Cabinet, leave the operation */
+
+ /*
+  * Tokyo Cabinet trusts the sizes that it reads from a page: on a damaged
+  * page it copies past the end of its buffer (measured: 4 of 200 files
+  * damaged by 64 KiB of random bytes made greylistd die with SIGSEGV in
+  * tcbdbget3(), a read beyond the page in memcpy(); 21 made it exit with
+  * "out of memory", see above). Inside one of our
+  * operations, such a fault is handled like tcmyfatal(): the operation
+  * fails as if the file were damaged. Anywhere else the default action
+  * happens (the access is made again, with the handler removed).
+  */
+static void btree_fault(int sig)
+{
+    sigjmp_buf *jmp = btree_fatal_jmp;
+    const char *text = (sig == SIGSEGV ? "invalid memory access (SIGSEGV)"
+			: "bus error (SIGBUS)");
+    size_t  i;
+
+    if (jmp == 0) {
+	signal(sig, SIG_DFL);
+	return;
+    }
+    btree_fatal_jmp = 0;
+    for (i = 0; text[i] && i < sizeof(btree_fatal_text) - 1; i++)
+	btree_fatal_text[i] = text[i];
+    btree_fatal_text[i] = 0;
+    siglongjmp(*jmp, 1);
+}
+
+static void btree_tc_fatal(const char *message)
+{
+    sigjmp_buf *jmp = btree_fatal_jmp;
+
+    snprintf(btree_fatal_text, sizeof(btree_fatal_text), "%s", message);
+    if (jmp) {
+	btree_fatal_jmp = 0;
+	siglongjmp(*jmp, 1);
+    }
+    msg_warn("Tokyo Cabinet: fatal error: %s -- exiting", message);
+}
+
+/* btree_gave_up - Tokyo Cabinet left an operation: drop the handle */
+
+static void btree_gave_up(GREYLIST_BTREE *gb)
+{
+    sigjmp_buf jmp;
+    sigjmp_buf *saved = btree_fatal_jmp;
+    VSTRING *why = vstring_alloc(100);
+
+    vstring_sprintf(why, "Tokyo Cabinet failed: %s", btree_fatal_text);
+    btree_warn(gb, "database %s: %s (a damaged page?): letting mail through until it works again",
+	       gb->store.name, vstring_str(why));
+    if (gb->bdb) {
+	if (sigsetjmp(jmp, 0) == 0) {
+	    btree_fatal_jmp = &jmp;
+	    gb->commit_ecode = 0;
+	    btree_close_db(gb, 0);
+	} else {
+	    /* It failed again: leave the handle (and its lock) alone. */
+	    gb->bdb = 0;
+	    gb->in_tx = 0;
+	}
+	btree_fatal_jmp = saved;
+    }
+    btree_move_aside(gb, vstring_str(why));
+    vstring_free(why);
+}
+
 /* btree_decide - look up, decide, record */
 
-static void btree_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
+static void btree_decide_body(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
 			         time_t now, GREYLIST_STORE_DONE_FN done,
 			         void *context)
 {
@@ -472,9 +749,9 @@ static void btree_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
 	(void) store->expire(store, now, 20, 5, &more);
 	if (gb->bdb == 0)
 	    goto failed_closed;
-	if (gb->in_tx && !tcbdbtrancommit(gb->bdb)) {
-	    gb->in_tx = 0;
-	    goto failed;
+	if (gb->in_tx && !btree_trancommit(gb)) {
+	    btree_failed(gb, "commit");
+	    goto failed_closed;
 	}
 	gb->in_tx = 0;
 	btree_close_db(gb, 1);
@@ -482,6 +759,14 @@ static void btree_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
 	if (store->commit(store) < 0)
 	    goto failed_closed;
     }
+
+    /*
+     * While commits fail (full file system), a new triplet is recorded
+     * but may well be lost: deferring it would defer the sender again at
+     * every retry, for as long as the trouble lasts. Let it through.
+     */
+    if (gb->commit_trouble && decision.action == GREYLIST_ACT_NEW)
+	decision.action = GREYLIST_ACT_ERROR;
     done(&decision, context);
     return;
 
@@ -495,7 +780,7 @@ failed_closed:
 
 /* btree_expire - remove records that are due */
 
-static int btree_expire(GREYLIST_STORE *store, time_t now, int max_records,
+static int btree_expire_body(GREYLIST_STORE *store, time_t now, int max_records,
 			        int max_ms, int *more)
 {
     GREYLIST_BTREE *gb = (GREYLIST_BTREE *) store;
@@ -585,22 +870,90 @@ failed:
 
 /* btree_commit - end the open transaction */
 
-static int btree_commit(GREYLIST_STORE *store)
+static int btree_commit_body(GREYLIST_STORE *store)
 {
     GREYLIST_BTREE *gb = (GREYLIST_BTREE *) store;
+    int     updates;
 
     if (gb->bdb == 0 || !gb->in_tx)
 	return (0);
-    if (!tcbdbtrancommit(gb->bdb)) {
-	gb->in_tx = 0;
+    updates = gb->tx_updates;
+    if (!btree_trancommit(gb)) {
+	gb->commit_trouble = 1;
 	btree_failed(gb, "commit");
 	return (-1);
     }
+    if (gb->commit_trouble && updates > 0) {
+	gb->commit_trouble = 0;
+	msg_info("database %s: committed again: greylisting new triplets again", store->name);
+    }
     if (msg_verbose)
-	msg_info("database %s: committed %d updates", store->name, gb->tx_updates);
-    gb->in_tx = 0;
-    gb->tx_updates = 0;
+	msg_info("database %s: committed %d updates", store->name, updates);
     return (0);
+}
+
+/* btree_decide - btree_decide_body() within reach of btree_tc_fatal() */
+
+static void btree_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
+			         time_t now, GREYLIST_STORE_DONE_FN done,
+			         void *context)
+{
+    GREYLIST_BTREE *gb = (GREYLIST_BTREE *) store;
+    GREYLIST_DECISION decision;
+    sigjmp_buf jmp;
+    sigjmp_buf *saved = btree_fatal_jmp;
+
+    if (sigsetjmp(jmp, 0) == 0) {
+	btree_fatal_jmp = &jmp;
+	btree_decide_body(store, keys, now, done, context);
+	btree_fatal_jmp = saved;
+	return;
+    }
+    btree_fatal_jmp = saved;
+    btree_gave_up(gb);
+    memset((void *) &decision, 0, sizeof(decision));
+    decision.action = GREYLIST_ACT_ERROR;
+    done(&decision, context);
+}
+
+/* btree_expire - btree_expire_body() within reach of btree_tc_fatal() */
+
+static int btree_expire(GREYLIST_STORE *store, time_t now, int max_records,
+			        int max_ms, int *more)
+{
+    sigjmp_buf jmp;
+    sigjmp_buf *saved = btree_fatal_jmp;
+    int     status;
+
+    if (sigsetjmp(jmp, 0) == 0) {
+	btree_fatal_jmp = &jmp;
+	status = btree_expire_body(store, now, max_records, max_ms, more);
+	btree_fatal_jmp = saved;
+	return (status);
+    }
+    btree_fatal_jmp = saved;
+    btree_gave_up((GREYLIST_BTREE *) store);
+    *more = 0;
+    return (-1);
+}
+
+/* btree_commit - btree_commit_body() within reach of btree_tc_fatal() */
+
+static int btree_commit(GREYLIST_STORE *store)
+{
+    sigjmp_buf jmp;
+    sigjmp_buf *saved = btree_fatal_jmp;
+    int     status;
+
+    if (sigsetjmp(jmp, 0) == 0) {
+	btree_fatal_jmp = &jmp;
+	status = btree_commit_body(store);
+	btree_fatal_jmp = saved;
+	return (status);
+    }
+    btree_fatal_jmp = saved;
+    btree_gave_up((GREYLIST_BTREE *) store);
+    return (-1);
 }
 
 /* btree_count - number of records */
@@ -623,6 +976,7 @@ static void btree_close(GREYLIST_STORE *store)
     vstring_free(gb->old_index);
     vstring_free(gb->new_index);
     vstring_free(gb->key);
+    myfree(gb->dir);
     greylist_store_free(store);
 }
 
@@ -632,12 +986,27 @@ GREYLIST_STORE *greylist_store_btree_open(const char *path, const GREYLIST_POLIC
 					          int flags, int lock_timeout)
 {
     GREYLIST_BTREE *gb = (GREYLIST_BTREE *) mymalloc(sizeof(*gb));
+    struct sigaction sa;
     VSTRING *why;
     int     status;
 
     memset((void *) gb, 0, sizeof(*gb));
+    tcfatalfunc = btree_tc_fatal;
+    memset((void *) &sa, 0, sizeof(sa));
+    sa.sa_handler = btree_fault;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_NODEFER;			/* no mask to restore after the jump */
+    (void) sigaction(SIGSEGV, &sa, (struct sigaction *) 0);
+    (void) sigaction(SIGBUS, &sa, (struct sigaction *) 0);
     gb->store.type = mystrdup("btree");
     gb->store.name = mystrdup(path);
+    gb->dir = mystrdup(path);
+    if (strrchr(gb->dir, '/'))
+	*strrchr(gb->dir, '/') = 0;
+    if (*gb->dir == 0) {
+	myfree(gb->dir);
+	gb->dir = mystrdup("/");
+    }
     gb->store.flags = flags;
     gb->store.policy = policy;
     gb->store.lock_timeout = lock_timeout;
@@ -656,15 +1025,18 @@ GREYLIST_STORE *greylist_store_btree_open(const char *path, const GREYLIST_POLIC
      * copy checks and closes again.
      */
     why = vstring_alloc(100);
-    status = (flags & GREYLIST_STORE_FLAG_PER_REQUEST) ?
-	btree_open_locked(gb, why) : btree_try_open(gb, why);
+
+    /*
+     * One attempt, no waiting: a spawn copy waits for the lock with each
+     * request, and must not make the first one wait twice (measured: with
+     * greylist_lock_timeout = 2s, the first answer took 4 s).
+     */
+    status = btree_try_open(gb, why);
     if (status == BTREE_OPEN_LOCKED && !(flags & GREYLIST_STORE_FLAG_PER_REQUEST))
 	msg_fatal("%s: greylistd keeps its database open and must run as a single process: set the process limit of this service to 1 in master.cf (greylist unix - - n - 1 greylistd), and do not run another greylistd -L or an admin tool on the same file",
 		  vstring_str(why));
     if (status == BTREE_OPEN_FAIL)
 	msg_fatal("%s", vstring_str(why));
-    if (status == BTREE_OPEN_LOCKED)
-	msg_warn("%s: letting mail through", vstring_str(why));
     if (flags & GREYLIST_STORE_FLAG_PER_REQUEST)
 	btree_close_db(gb, 1);
     vstring_free(why);
@@ -686,4 +1058,44 @@ int     sched_yield(void);
 int     sched_yield(void)
 {
     return (0);
+}
+
+ /*
+  * Tokyo Cabinet 1.4.48 keeps the result of pwrite() and pread() in an int
+  * and compares it with the size_t it asked for ("if(wb >= size) return
+  * true"): -1 becomes the largest size_t, so every failed write or read
+  * of a record counts as a success (measured: a commit on a full file
+  * system returned true after pwrite() had failed with ENOSPC, and left a
+  * file that names records that were never written). Its code does treat
+  * a return value of 0 for a non-empty request as an error (TCEWRITE,
+  * TCEREAD). These definitions replace the C library's for the whole
+  * process (Tokyo Cabinet is the only caller) and turn a failure into 0,
+  * with errno kept for the log; they retry after EINTR as the library's
+  * callers would.
+  */
+ssize_t pwrite64(int, const void *, size_t, off64_t);
+ssize_t pread64(int, void *, size_t, off64_t);
+
+ssize_t pwrite64(int fd, const void *buf, size_t len, off64_t off)
+{
+    ssize_t n;
+
+    do {
+	n = syscall(SYS_pwrite64, fd, buf, len, off);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+	btree_io_errno = errno;
+    return (n < 0 && len > 0 ? 0 : n);
+}
+
+ssize_t pread64(int fd, void *buf, size_t len, off64_t off)
+{
+    ssize_t n;
+
+    do {
+	n = syscall(SYS_pread64, fd, buf, len, off);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+	btree_io_errno = errno;
+    return (n < 0 && len > 0 ? 0 : n);
 }
