@@ -658,7 +658,7 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
 	    if (*cp == 'S')
 		stdin_mode = 1;
 	    else if (*cp == 'L' || *cp == 'V')
-		log_stderr = 1;
+		log_stderr |= (*cp == 'L' ? 2 : 1);
 	    if (strchr("iLmnost", *cp)) {	/* the rest is its value */
 		if (cp[1] == 0)
 		    i++;			/* or the next word is */
@@ -666,7 +666,8 @@ NORETURN multi_server_main(int argc, char **argv, MULTI_SERVER_FN service,...)
 	    }
 	}
     }
-    if (stdin_mode)
+    /* -S: standard error is the client, unless -L makes it a usage error. */
+    if (stdin_mode && !(log_stderr & 2))
 	log_stderr = 0;
     mail_log_init(progname, log_stderr ? MAIL_LOG_STDERR : 0);
 
