@@ -31,7 +31,9 @@
 /*	is opened for writing, and only then, so dbcheck opens it as a
 /*	writer (never creating it, never waiting for the lock): run it
 /*	only while no greylistd has the file open (or on a copy of the
-/*	file and its .wal). It writes nothing else.
+/*	file and its .wal). It writes nothing else, except that Tokyo
+/*	Cabinet marks a file "fatal" when it finds damage while dbcheck
+/*	reads it.
 /*
 /*	Output: one line "dbcheck: \fIfile\fR: ok|BAD records=N
 /*	triplets=N (pending=N passed=N) clients=N index=N malformed=N
