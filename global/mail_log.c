@@ -72,8 +72,7 @@ static char mail_log_tagbuf[192];
 static const char *mail_log_hostname(void)
 {
     static char buf[256];
-    const char *name = mail_conf_lookup(VAR_MYHOSTNAME) ?
-	mail_conf_lookup_eval(VAR_MYHOSTNAME) : 0;
+    const char *name = mail_conf_lookup_eval(VAR_MYHOSTNAME);
 
     if (name && *name)
 	snprintf(buf, sizeof(buf), "%s", name);
