@@ -28,6 +28,12 @@
 /*	int	multi_server_drain_pending(stream)
 /*	VSTREAM	*stream;
 /*
+/*	void	multi_server_suspend(stream)
+/*	VSTREAM	*stream;
+/*
+/*	void	multi_server_resume(stream)
+/*	VSTREAM	*stream;
+/*
 /*	int	multi_server_client_count()
 /*
 /*	int	multi_server_mode;
@@ -166,6 +172,13 @@
 /*	multi_server_drain_pending() is true when the client has so much
 /*	unread output that the service should stop answering and return.
 /*
+/*	multi_server_suspend() stops reading a client's input while the
+/*	service waits for an answer from elsewhere (replies must go out in
+/*	the order of the requests); the service routine returns after it.
+/*	multi_server_resume() writes the replies made meanwhile and serves
+/*	what the client sent in the meantime. Resuming a client that is
+/*	not suspended does nothing.
+/*
 /*	multi_server_client_count() is the number of connected clients.
 /*
 /*	multi_server_mode tells how the process was started
@@ -228,6 +241,7 @@ typedef struct MULTI_SERVER_CLIENT {
     void   *context;			/* application data */
     long long last_ms;			/* last activity */
     int     draining;			/* waiting for output to drain */
+    int     suspended;			/* waiting for the application */
     struct MULTI_SERVER_CLIENT *prev;
     struct MULTI_SERVER_CLIENT *next;
 } MULTI_SERVER_CLIENT;
@@ -424,35 +438,76 @@ static void multi_server_drained(int event, void *context)
 	return;					/* still waiting */
     client->draining = 0;
     event_disable_readwrite(vstream_wfileno(stream));
+    if (client->suspended)
+	return;					/* multi_server_resume() will */
     event_enable_read(vstream_fileno(stream), multi_server_execute, (void *) client);
     if (vstream_bufcount(stream) > 0)
 	multi_server_execute(EVENT_READ, (void *) client);
 }
 
-/* multi_server_flush - write replies, or wait until the client reads */
+/* multi_server_write - write replies; -1 when the client is gone */
 
-void    multi_server_flush(VSTREAM *stream)
+static int multi_server_write(MULTI_SERVER_CLIENT *client)
 {
-    MULTI_SERVER_CLIENT *client = multi_server_client(stream);
+    VSTREAM *stream = client->stream;
     int     status;
 
     if (client->draining || vstream_wpending(stream) == 0)
-	return;
+	return (0);
     if ((status = vstream_fflush_nowait(stream)) < 0) {
 	if (errno != EPIPE && errno != ECONNRESET)
 	    msg_warn("%s: write error: %m -- disconnecting", vstream_name(stream));
 	multi_server_disconnect(stream);
-	return;
+	return (-1);
     }
     if (status > 0) {
 	if (msg_verbose)
 	    msg_info("%s: client does not read its replies; pausing input",
 		     vstream_name(stream));
 	client->draining = 1;
-	event_disable_readwrite(vstream_fileno(stream));
+	if (!client->suspended)
+	    event_disable_readwrite(vstream_fileno(stream));
 	event_enable_write(vstream_wfileno(stream), multi_server_drained, (void *) client);
     }
+    return (0);
 }
+
+/* multi_server_flush - write replies, or wait until the client reads */
+
+void    multi_server_flush(VSTREAM *stream)
+{
+    (void) multi_server_write(multi_server_client(stream));
+}
+
+/* multi_server_suspend - stop reading a client's input */
+
+void    multi_server_suspend(VSTREAM *stream)
+{
+    MULTI_SERVER_CLIENT *client = multi_server_client(stream);
+
+    if (client->suspended)
+	return;
+    client->suspended = 1;
+    if (!client->draining)
+	event_disable_readwrite(vstream_fileno(stream));
+}
+
+/* multi_server_resume - send what was answered, serve what is waiting */
+
+void    multi_server_resume(VSTREAM *stream)
+{
+    MULTI_SERVER_CLIENT *client = multi_server_client(stream);
+
+    if (!client->suspended)
+	return;
+    client->suspended = 0;
+    if (multi_server_write(client) < 0 || client->draining)
+	return;					/* disconnected, or still full */
+    event_enable_read(vstream_fileno(stream), multi_server_execute, (void *) client);
+    if (vstream_bufcount(stream) > 0)
+	multi_server_execute(EVENT_READ, (void *) client);
+}
+
 
 /* multi_server_execute - client has input */
 
@@ -475,7 +530,7 @@ static void multi_server_execute(int event, void *context)
 	    break;
 	multi_server_flush(stream);
 	/* The service stopped at the output limit: input may be waiting. */
-    } while (!multi_server_current_gone && !client->draining
+    } while (!multi_server_current_gone && !client->draining && !client->suspended
 	     && vstream_bufcount(stream) > 0
 	     && !multi_server_drain_pending(stream));
     multi_server_current = 0;
@@ -514,6 +569,7 @@ static void multi_server_add_client(int rfd, int wfd)
     client->context = 0;
     client->last_ms = event_now_ms();
     client->draining = 0;
+    client->suspended = 0;
     client->prev = 0;
     client->next = multi_server_clients;
     if (multi_server_clients)

@@ -83,6 +83,8 @@ extern void multi_server_set_context(VSTREAM *, void *);
 extern int multi_server_client_count(void);
 extern int multi_server_drain_pending(VSTREAM *);
 extern void multi_server_flush(VSTREAM *);
+extern void multi_server_suspend(VSTREAM *);
+extern void multi_server_resume(VSTREAM *);
 
  /*
   * How the process was started.

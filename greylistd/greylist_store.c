@@ -27,6 +27,13 @@
 /*	long	store->count(store)
 /*	void	store->close(store)
 /*
+/*	int	store->check(store, now)
+/*	int	store->lookup(store, key, len, buf)
+/*	int	store->update(store, key, len, val, vlen, old_expires, new_expires)
+/*	int	store->scan(store, cursor, max, fn, context)
+/*	unsigned store->generation;
+/*	int	store->commit_trouble;
+/*
 /*	void	greylist_triplet_encode(triplet, buf)
 /*	int	greylist_triplet_decode(data, len, triplet)
 /*	void	greylist_client_encode(client, buf)
@@ -71,6 +78,29 @@
 /*	client record has one time index entry), or -1.
 /*
 /*	close() commits and closes the store.
+/*
+/*	A backend that offers record access (for greylist_store_thread(3),
+/*	which calls it from one thread only) also fills in:
+/* .IP check()
+/*	Makes sure that the store can be used (opening it again after
+/*	trouble); 0 or -1.
+/* .IP lookup()
+/*	Copies the record of a key into \fIbuf\fR: 1 found, 0 absent, -1
+/*	trouble.
+/* .IP update()
+/*	Stores a record and moves its time index entry from
+/*	\fIold_expires\fR (0: none) to \fInew_expires\fR; 0 or -1.
+/* .IP scan()
+/*	Calls \fIfn\fR(key, len, context) for up to \fImax\fR record keys
+/*	(not the time index) that sort after the key in \fIcursor\fR (all
+/*	from the first when it is empty), and leaves the last one there.
+/*	It returns the number visited, 0 at the end, or -1.
+/* .IP generation
+/*	Goes up whenever updates that were reported done may have been
+/*	lost (a failed commit, a file moved aside): a cache of records
+/*	must then be dropped.
+/* .IP commit_trouble
+/*	Non-zero while commits fail.
 /*
 /*	The record format is the same for every backend; all numbers are
 /*	big-endian:

@@ -33,6 +33,15 @@ struct GREYLIST_STORE {
     int     (*commit) (GREYLIST_STORE *);
     long    (*count) (GREYLIST_STORE *);
     void    (*close) (GREYLIST_STORE *);
+    /* Record access for greylist_store_thread(3); null when not offered. */
+    int     (*check) (GREYLIST_STORE *, time_t);
+    int     (*lookup) (GREYLIST_STORE *, const char *, ssize_t, VSTRING *);
+    int     (*update) (GREYLIST_STORE *, const char *, ssize_t,
+		               const char *, ssize_t, time_t, time_t);
+    int     (*scan) (GREYLIST_STORE *, VSTRING *, int,
+		             void (*) (const char *, ssize_t, void *), void *);
+    unsigned generation;		/* bumped when updates were lost */
+    int     commit_trouble;		/* commits fail (full disk) */
 };
 
 #define GREYLIST_STORE_FLAG_PER_REQUEST	(1<<0)	/* lock per request (spawn) */

@@ -143,7 +143,7 @@
 #define BTREE_REOPEN_DELAY	1	/* seconds between open attempts */
 #define BTREE_WARN_INTERVAL	60	/* seconds between warnings */
 
-static int btree_io_errno;		/* last pread/pwrite error, see below */
+static __thread int btree_io_errno;	/* last pread/pwrite error, see below */
 
 typedef struct GREYLIST_BTREE {
     GREYLIST_STORE store;		/* generic part, first */
@@ -153,7 +153,6 @@ typedef struct GREYLIST_BTREE {
     char    tx_meta[BTREE_META_SIZE];	/* B+tree meta data at begin */
     int     commit_ecode;		/* why the last commit failed */
     int     commit_errno;
-    int     commit_trouble;		/* no commit since one failed */
     time_t  last_open_try;		/* when we last tried to open */
     time_t  last_warn;			/* rate limit */
     int     suppressed;			/* warnings not logged */
@@ -235,6 +234,7 @@ static void btree_move_aside(GREYLIST_BTREE *gb, const char *reason)
     const char *path = gb->store.name;
     time_t  now = time((time_t *) 0);
 
+    gb->store.generation++;
     vstring_sprintf(aside, "%s.corrupt.%ld", path, (long) now);
     vstring_sprintf(wal, "%s.wal", path);
     vstring_sprintf(wal_aside, "%s.wal", vstring_str(aside));
@@ -502,6 +502,7 @@ static void btree_failed(GREYLIST_BTREE *gb, const char *what)
     errno = saved_errno;
     btree_warn(gb, "database %s: %s: %s (%m): letting mail through until it works again",
 	       gb->store.name, what, tcbdberrmsg(ecode));
+    gb->store.generation++;			/* updates since the commit: lost */
 
     /*
      * A write that failed for want of room (full file system, quota, file
@@ -597,8 +598,8 @@ static int btree_put_record(GREYLIST_BTREE *gb, const char *key, ssize_t klen,
   * ours, it jumps back out of the library, and the operation fails as if
   * the file were damaged. Elsewhere the exit happens, with a log line.
   */
-static sigjmp_buf *btree_fatal_jmp;	/* where to go, or null */
-static char btree_fatal_text[100];	/* what Tokyo Cabinet said */
+static __thread sigjmp_buf *btree_fatal_jmp;	/* where to go, or null */
+static __thread char btree_fatal_text[100];	/* what Tokyo Cabinet said */
 
 /* btree_fault - a bad memory access: inside Tokyo Cabinet, leave the operation */
 
@@ -651,6 +652,7 @@ static void btree_gave_up(GREYLIST_BTREE *gb)
     VSTRING *why = vstring_alloc(100);
 
     vstring_sprintf(why, "Tokyo Cabinet failed: %s", btree_fatal_text);
+    gb->store.generation++;
     btree_warn(gb, "database %s: %s (a damaged page?): letting mail through until it works again",
 	       gb->store.name, vstring_str(why));
     if (gb->bdb) {
@@ -765,7 +767,7 @@ static void btree_decide_body(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
      * but may well be lost: deferring it would defer the sender again at
      * every retry, for as long as the trouble lasts. Let it through.
      */
-    if (gb->commit_trouble && decision.action == GREYLIST_ACT_NEW)
+    if (gb->store.commit_trouble && decision.action == GREYLIST_ACT_NEW)
 	decision.action = GREYLIST_ACT_ERROR;
     done(&decision, context);
     return;
@@ -879,12 +881,12 @@ static int btree_commit_body(GREYLIST_STORE *store)
 	return (0);
     updates = gb->tx_updates;
     if (!btree_trancommit(gb)) {
-	gb->commit_trouble = 1;
+	gb->store.commit_trouble = 1;
 	btree_failed(gb, "commit");
 	return (-1);
     }
-    if (gb->commit_trouble && updates > 0) {
-	gb->commit_trouble = 0;
+    if (gb->store.commit_trouble && updates > 0) {
+	gb->store.commit_trouble = 0;
 	msg_info("database %s: committed again: greylisting new triplets again", store->name);
     }
     if (msg_verbose)
@@ -956,6 +958,178 @@ static int btree_commit(GREYLIST_STORE *store)
     return (-1);
 }
 
+ /*
+  * Record access for a database thread (greylist_store_thread(3)): the
+  * same guards as decide(), one record at a time.
+  */
+typedef struct BTREE_ARGS {
+    time_t  now;
+    const char *key;
+    ssize_t klen;
+    const char *val;
+    ssize_t vlen;
+    VSTRING *buf;
+    time_t  old_expires;
+    time_t  new_expires;
+    int     max;
+    void    (*fn) (const char *, ssize_t, void *);
+    void   *context;
+} BTREE_ARGS;
+
+typedef int (*BTREE_BODY) (GREYLIST_BTREE *, BTREE_ARGS *);
+
+/* btree_guard - run a body within reach of btree_tc_fatal() */
+
+static int btree_guard(GREYLIST_BTREE *gb, BTREE_BODY body, BTREE_ARGS *args)
+{
+    sigjmp_buf jmp;
+    sigjmp_buf *saved = btree_fatal_jmp;
+    int     status;
+
+    if (sigsetjmp(jmp, 0) == 0) {
+	btree_fatal_jmp = &jmp;
+	status = body(gb, args);
+	btree_fatal_jmp = saved;
+	return (status);
+    }
+    btree_fatal_jmp = saved;
+    btree_gave_up(gb);
+    return (-1);
+}
+
+/* btree_check_body - open the file if it is not open */
+
+static int btree_check_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
+{
+    return (btree_ready(gb, args->now) ? 0 : -1);
+}
+
+/* btree_lookup_body - one record: 1 found, 0 absent, -1 trouble */
+
+static int btree_lookup_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
+{
+    int     status;
+
+    if (!btree_ready(gb, args->now))
+	return (-1);
+    if ((status = btree_get(gb, args->key, args->klen)) < 0) {
+	btree_failed(gb, "lookup");
+	return (-1);
+    }
+    if (status > 0)
+	vstring_memcpy(args->buf, vstring_str(gb->rec), VSTRING_LEN(gb->rec));
+    return (status);
+}
+
+/* btree_update_body - store one record and move its index entry */
+
+static int btree_update_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
+{
+    if (!btree_ready(gb, args->now))
+	return (-1);
+    vstring_memcpy(gb->rec, args->val, args->vlen);
+    if (!btree_put_record(gb, args->key, args->klen, args->old_expires,
+			  args->new_expires)) {
+	btree_failed(gb, "update");
+	return (-1);
+    }
+    if (gb->tx_updates >= BTREE_TX_LIMIT)
+	return (btree_commit_body(&gb->store));
+    return (0);
+}
+
+/* btree_scan_body - visit record keys in order, after the cursor key */
+
+static int btree_scan_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
+{
+    VSTRING *cursor = args->buf;
+    BDBCUR *cur;
+    const char *kp;
+    int     ksize;
+    int     visited = 0;
+
+    if (!btree_ready(gb, args->now))
+	return (-1);
+    cur = tcbdbcurnew(gb->bdb);
+    if (!(VSTRING_LEN(cursor) ? tcbdbcurjump(cur, vstring_str(cursor),
+					     (int) VSTRING_LEN(cursor))
+	  : tcbdbcurfirst(cur))) {
+	tcbdbcurdel(cur);
+	return (0);				/* past the last key */
+    }
+    while (visited < args->max && (kp = tcbdbcurkey3(cur, &ksize)) != 0) {
+	if (ksize > 0 && (unsigned char) kp[0] == (unsigned char) GREYLIST_KEY_INDEX)
+	    break;				/* the time index: done */
+	if (VSTRING_LEN(cursor) == 0 || ksize != (int) VSTRING_LEN(cursor)
+	    || memcmp(kp, vstring_str(cursor), ksize) != 0) {
+	    args->fn(kp, ksize, args->context);
+	    visited++;
+	}
+	vstring_memcpy(cursor, kp, ksize);
+	if (!tcbdbcurnext(cur))
+	    break;
+    }
+    tcbdbcurdel(cur);
+    return (visited);
+}
+
+/* btree_check - make sure the file is open */
+
+static int btree_check(GREYLIST_STORE *store, time_t now)
+{
+    BTREE_ARGS args;
+
+    args.now = now;
+    return (btree_guard((GREYLIST_BTREE *) store, btree_check_body, &args));
+}
+
+/* btree_lookup - one record into a buffer */
+
+static int btree_lookup(GREYLIST_STORE *store, const char *key, ssize_t klen,
+			        VSTRING *buf)
+{
+    BTREE_ARGS args;
+
+    args.now = time((time_t *) 0);
+    args.key = key;
+    args.klen = klen;
+    args.buf = buf;
+    return (btree_guard((GREYLIST_BTREE *) store, btree_lookup_body, &args));
+}
+
+/* btree_update - one record and its index entry */
+
+static int btree_update(GREYLIST_STORE *store, const char *key, ssize_t klen,
+			        const char *val, ssize_t vlen,
+			        time_t old_expires, time_t new_expires)
+{
+    BTREE_ARGS args;
+
+    args.now = time((time_t *) 0);
+    args.key = key;
+    args.klen = klen;
+    args.val = val;
+    args.vlen = vlen;
+    args.old_expires = old_expires;
+    args.new_expires = new_expires;
+    return (btree_guard((GREYLIST_BTREE *) store, btree_update_body, &args));
+}
+
+/* btree_scan - up to max record keys after the cursor key */
+
+static int btree_scan(GREYLIST_STORE *store, VSTRING *cursor, int max,
+		         void (*fn) (const char *, ssize_t, void *), void *context)
+{
+    BTREE_ARGS args;
+
+    args.now = time((time_t *) 0);
+    args.buf = cursor;
+    args.max = max;
+    args.fn = fn;
+    args.context = context;
+    return (btree_guard((GREYLIST_BTREE *) store, btree_scan_body, &args));
+}
+
 /* btree_count - number of records */
 
 static long btree_count(GREYLIST_STORE *store)
@@ -1015,6 +1189,10 @@ GREYLIST_STORE *greylist_store_btree_open(const char *path, const GREYLIST_POLIC
     gb->store.commit = btree_commit;
     gb->store.count = btree_count;
     gb->store.close = btree_close;
+    gb->store.check = btree_check;
+    gb->store.lookup = btree_lookup;
+    gb->store.update = btree_update;
+    gb->store.scan = btree_scan;
     gb->rec = vstring_alloc(64);
     gb->old_index = vstring_alloc(128);
     gb->new_index = vstring_alloc(128);

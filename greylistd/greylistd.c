@@ -61,6 +61,10 @@
 /* .fi
 /*	One process (process limit 1) serves every smtpd process from one
 /*	event loop and owns the database. It runs as \fB$mail_owner\fR.
+/*	A second thread does the database work (updates, commits,
+/*	expiry); the event loop answers from memory and from a filter of
+/*	the keys in the file, so that a commit never holds up an answer
+/*	(greylist_store_thread(3)).
 /* .IP "spawn(8) child, as Postfix's greylist.pl example"
 /* .nf
 /*	policy  unix  -  n  n  -  0  spawn
@@ -226,7 +230,7 @@
 #include "greylist_key.h"
 #include "greylist_policy.h"
 #include "greylist_store.h"
-#include "greylist_expire.h"
+#include "greylist_store_thread.h"
 #include "greylist_stats.h"
 
  /*
@@ -306,29 +310,34 @@ static int var_greylist_test_clock;
 static GREYLIST_STORE *greylist_store;	/* the database */
 static GREYLIST_POLICY greylist_policy;	/* the limits */
 static ATTR_LIMITS greylist_limits;	/* request reader limits */
-static GREYLIST_KEYS *greylist_keys;	/* key buffers */
 static VSTRING *greylist_why;		/* diagnostics */
 static VSTRING *greylist_reply;		/* reply text */
 static VSTRING *greylist_expand_why;	/* expansion errors */
 
  /*
-  * What the completion routine needs to know about the request.
+  * Per connection: the request reader, and what the completion routine
+  * needs to know about the request. The store may answer later (when it
+  * must read the file); meanwhile the connection's input is not read, so
+  * that replies go out in order, and the request's text stays put.
   */
-typedef struct GREYLIST_CALL {
-    VSTREAM *stream;			/* where the answer goes */
+typedef struct GREYLIST_CONN {
+    VSTREAM *stream;			/* where the answer goes, or null */
+    ATTR_REQUEST *attrs;		/* request reader */
+    GREYLIST_KEYS *keys;		/* this request's keys */
     GREYLIST_REQUEST req;		/* the request */
     time_t  now;			/* its clock */
-} GREYLIST_CALL;
-
-static GREYLIST_CALL greylist_call;
+    int     busy;			/* the store has not answered */
+    int     waiting;			/* input suspended until it does */
+} GREYLIST_CONN;
 
 #define STR(x)	vstring_str(x)
 
  /*
-  * Expiry works in small batches between requests.
+  * The database thread of a long-running daemon (greylist_store_thread(3)).
   */
-#define GREYLIST_EXPIRE_BATCH	200	/* records */
-#define GREYLIST_EXPIRE_MS	5	/* milliseconds */
+#define GREYLIST_EXPIRE_RATE	5000	/* records expired per second, at most */
+#define GREYLIST_CACHE_SIZE	100000	/* committed records kept in memory */
+#define GREYLIST_QUEUE_LIMIT	500000	/* updates waiting for a commit */
 
 /* greylist_expand_lookup - names allowed in greylist_defer_action */
 
@@ -363,10 +372,13 @@ static const char *greylist_defer_text(const GREYLIST_DECISION *dp)
 
 /* greylist_done - the store decided: log and answer */
 
+static void greylist_conn_free(GREYLIST_CONN *);
+
 static void greylist_done(const GREYLIST_DECISION *dp, void *context)
 {
-    GREYLIST_CALL *call = (GREYLIST_CALL *) context;
+    GREYLIST_CONN *call = (GREYLIST_CONN *) context;
     const GREYLIST_REQUEST *req = &call->req;
+    GREYLIST_KEYS *keys = call->keys;
     const char *action;
     char    stamp[64];
     struct tm tm;
@@ -378,7 +390,7 @@ static void greylist_done(const GREYLIST_DECISION *dp, void *context)
 	action = greylist_defer_text(dp);
 	msg_info("action=%s client=%s network=%s sender=<%s> recipient=<%s> age=%d remaining=%d",
 		 greylist_action_name(dp->action), req->client_text,
-		 STR(greylist_keys->network), req->sender, req->recipient,
+		 STR(keys->network), req->sender, req->recipient,
 		 dp->age, dp->remaining);
 	break;
     case GREYLIST_ACT_PASS:
@@ -392,7 +404,7 @@ static void greylist_done(const GREYLIST_DECISION *dp, void *context)
 	    action = "DUNNO";
 	}
 	msg_info("action=pass client=%s network=%s sender=<%s> recipient=<%s> age=%d delayed=%d",
-		 req->client_text, STR(greylist_keys->network), req->sender,
+		 req->client_text, STR(keys->network), req->sender,
 		 req->recipient, dp->age, dp->age);
 	break;
     case GREYLIST_ACT_KNOWN:
@@ -400,7 +412,7 @@ static void greylist_done(const GREYLIST_DECISION *dp, void *context)
 	action = "DUNNO";
 	msg_info("action=%s client=%s network=%s sender=<%s> recipient=<%s> age=%d passes=%u",
 		 greylist_action_name(dp->action), req->client_text,
-		 STR(greylist_keys->network), req->sender, req->recipient,
+		 STR(keys->network), req->sender, req->recipient,
 		 dp->age, dp->client_count);
 	break;
     case GREYLIST_ACT_ERROR:
@@ -411,14 +423,24 @@ static void greylist_done(const GREYLIST_DECISION *dp, void *context)
     default:
 	msg_panic("greylist_done: unexpected action %d", dp->action);
     }
+    call->busy = 0;
+    if (call->stream == 0) {			/* the client went away */
+	greylist_conn_free(call);
+	return;
+    }
     attr_print_reply(call->stream, action);
+    if (call->waiting) {
+	call->waiting = 0;
+	multi_server_resume(call->stream);
+    }
 }
 
 /* greylist_request - one complete request */
 
-static void greylist_request(VSTREAM *stream, ATTR_REQUEST *attrs)
+static void greylist_request(VSTREAM *stream, GREYLIST_CONN *call)
 {
-    GREYLIST_CALL *call = &greylist_call;
+    ATTR_REQUEST *attrs = call->attrs;
+    GREYLIST_KEYS *keys = call->keys;
     int     status;
 
     status = greylist_request_parse(attrs, var_greylist_test_clock,
@@ -445,25 +467,31 @@ static void greylist_request(VSTREAM *stream, ATTR_REQUEST *attrs)
 		 vstream_name(stream), (long) call->req.test_time);
 	call->now = call->req.test_time;
     }
-    greylist_keys_build(greylist_keys, &call->req.client, var_greylist_ipv4_prefix,
+    greylist_keys_build(keys, &call->req.client, var_greylist_ipv4_prefix,
 			var_greylist_ipv6_prefix, call->req.sender,
 			call->req.recipient);
     if (msg_verbose)
-	msg_info("lookup %s", STR(greylist_keys->triplet) + 1);
-    greylist_store->decide(greylist_store, greylist_keys, call->now,
+	msg_info("lookup %s", STR(keys->triplet) + 1);
+    call->busy = 1;
+    greylist_store->decide(greylist_store, keys, call->now,
 			   greylist_done, (void *) call);
+    if (call->busy) {				/* it answers later */
+	call->waiting = 1;
+	multi_server_suspend(stream);
+    }
 }
 
 /* greylist_service - serve what the client sent */
 
 static void greylist_service(VSTREAM *stream, char *unused_service, char **argv)
 {
-    ATTR_REQUEST *attrs = (ATTR_REQUEST *) multi_server_context(stream);
+    GREYLIST_CONN *call = (GREYLIST_CONN *) multi_server_context(stream);
+    ATTR_REQUEST *attrs = call->attrs;
 
     if (argv[0])
 	msg_fatal("unexpected command-line argument: %s", argv[0]);
 
-    while (!multi_server_drain_pending(stream)) {
+    while (!call->waiting && !multi_server_drain_pending(stream)) {
 	switch (attr_scan(attrs, stream, VSTREAM_NOWAIT)) {
 	case ATTR_SCAN_AGAIN:
 	    return;
@@ -478,7 +506,7 @@ static void greylist_service(VSTREAM *stream, char *unused_service, char **argv)
 	    multi_server_disconnect(stream);
 	    return;
 	case ATTR_SCAN_DONE:
-	    greylist_request(stream, attrs);
+	    greylist_request(stream, call);
 	    /* Nothing buffered: let the event loop say when more arrives. */
 	    if (vstream_bufcount(stream) == 0)
 		return;
@@ -492,7 +520,22 @@ static void greylist_service(VSTREAM *stream, char *unused_service, char **argv)
 static void greylist_post_accept(VSTREAM *stream, char *unused_service,
 				         char **unused_argv)
 {
-    multi_server_set_context(stream, (void *) attr_request_create(&greylist_limits));
+    GREYLIST_CONN *call = (GREYLIST_CONN *) mymalloc(sizeof(*call));
+
+    memset((void *) call, 0, sizeof(*call));
+    call->stream = stream;
+    call->attrs = attr_request_create(&greylist_limits);
+    call->keys = greylist_keys_create();
+    multi_server_set_context(stream, (void *) call);
+}
+
+/* greylist_conn_free - forget a connection */
+
+static void greylist_conn_free(GREYLIST_CONN *call)
+{
+    attr_request_free(call->attrs);
+    greylist_keys_free(call->keys);
+    myfree((void *) call);
 }
 
 /* greylist_pre_disconnect - forget the reader, and a half-read request */
@@ -500,22 +543,33 @@ static void greylist_post_accept(VSTREAM *stream, char *unused_service,
 static void greylist_pre_disconnect(VSTREAM *stream, char *unused_service,
 				            char **unused_argv)
 {
-    ATTR_REQUEST *attrs = (ATTR_REQUEST *) multi_server_context(stream);
+    GREYLIST_CONN *call = (GREYLIST_CONN *) multi_server_context(stream);
+    ATTR_REQUEST *attrs;
 
-    if (attrs == 0)
+    if (call == 0)
 	return;
+    attrs = call->attrs;
 
     /*
      * The skeleton closes a connection at end of input without calling
      * the service, so a request cut off between two reads ends here.
      */
-    if (!attrs->complete && (attrs->count > 0 || VSTRING_LEN(attrs->line) > 0)) {
+    if (!call->busy && !attrs->complete
+	&& (attrs->count > 0 || VSTRING_LEN(attrs->line) > 0)) {
 	greylist_stats.bad++;
 	msg_warn("%s: connection closed in the middle of a request, after %d attributes",
 		 vstream_name(stream), attrs->count);
     }
-    attr_request_free(attrs);
     multi_server_set_context(stream, (void *) 0);
+
+    /*
+     * A request that the store has not answered yet is still decided and
+     * logged; the answer goes nowhere.
+     */
+    if (call->busy)
+	call->stream = 0;
+    else
+	greylist_conn_free(call);
 }
 
 /* greylist_check_config - what the parameter tables cannot check */
@@ -616,6 +670,7 @@ static void greylist_pre_init(char *unused_service, char **unused_argv)
 static void greylist_post_init(char *unused_service, char **unused_argv)
 {
     int     flags;
+    GREYLIST_THREAD_LIMITS limits;
 
     greylist_policy.delay = var_greylist_delay;
     greylist_policy.retry_window = var_greylist_retry_window;
@@ -627,7 +682,6 @@ static void greylist_post_init(char *unused_service, char **unused_argv)
     greylist_limits.line_limit = var_greylist_line_limit;
     greylist_limits.count_limit = var_greylist_attr_limit;
     greylist_limits.size_limit = var_greylist_size_limit;
-    greylist_keys = greylist_keys_create();
     greylist_why = vstring_alloc(100);
     greylist_reply = vstring_alloc(100);
 
@@ -640,9 +694,12 @@ static void greylist_post_init(char *unused_service, char **unused_argv)
     greylist_store = greylist_store_open(var_greylist_database, &greylist_policy,
 					 flags, var_greylist_lock_timeout);
     if (!(flags & GREYLIST_STORE_FLAG_PER_REQUEST)) {
-	greylist_commit_start(greylist_store, var_greylist_commit * 1000);
-	greylist_expire_start(greylist_store, var_greylist_expire,
-			      GREYLIST_EXPIRE_BATCH, GREYLIST_EXPIRE_MS);
+	limits.commit_ms = var_greylist_commit * 1000;
+	limits.expire_interval = var_greylist_expire;
+	limits.expire_rate = GREYLIST_EXPIRE_RATE;
+	limits.cache_size = GREYLIST_CACHE_SIZE;
+	limits.queue_limit = GREYLIST_QUEUE_LIMIT;
+	greylist_store = greylist_store_thread_open(greylist_store, &limits);
 	greylist_stats_start(var_greylist_stats, greylist_store);
 	msg_info("%s: database %s, delay %ds, retry window %ds, max age %ds, auto-whitelist after %d passes",
 		 MAIL_VERSION_STAMP, var_greylist_database, var_greylist_delay,

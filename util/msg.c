@@ -87,6 +87,7 @@
 
 #include <sys_defs.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -110,6 +111,13 @@ static int msg_handler_count;
 static MSG_CLEANUP_FN msg_cleanup_fn;
 static int msg_error_count;
 static int msg_exiting;			/* fatal/panic in progress */
+
+ /*
+  * A daemon may log from a helper thread (greylistd's database thread):
+  * one line at a time through the output handlers, which keep state. The
+  * lock is recursive because a handler may itself log.
+  */
+static pthread_mutex_t msg_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 /* msg_severity_name - label for a level */
 
@@ -172,8 +180,10 @@ static void msg_vprintf(int level, const char *fmt, va_list ap)
     for (cp = (unsigned char *) text; *cp; cp++)
 	if (*cp < 0x20 || *cp == 0x7f)
 	    *cp = '?';
+    (void) pthread_mutex_lock(&msg_lock);
     for (i = 0; i < msg_handler_count; i++)
 	msg_handlers[i] (level, text);
+    (void) pthread_mutex_unlock(&msg_lock);
     errno = saved_errno;
 }
 

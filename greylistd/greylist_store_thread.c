@@ -1,0 +1,1195 @@
+/*++
+/* NAME
+/*	greylist_store_thread 3
+/* SUMMARY
+/*	greylist store with a database thread
+/* SYNOPSIS
+/*	#include "greylist_store_thread.h"
+/*
+/*	GREYLIST_STORE *greylist_store_thread_open(inner, limits)
+/*	GREYLIST_STORE *inner;
+/*	const GREYLIST_THREAD_LIMITS *limits;
+/*
+/*	int	greylist_store_thread_filter_ready(store)
+/*	GREYLIST_STORE *store;
+/* DESCRIPTION
+/*	This store keeps the event loop of a long-running daemon away
+/*	from the database file. A commit of a B+tree transaction writes
+/*	every page that the transaction changed, and takes tens to
+/*	hundreds of milliseconds; expiry deletes thousands of records.
+/*	Done in the event loop, that time is a stall of every smtpd(8)
+/*	process that waits for an answer. Here one thread owns the
+/*	\fIinner\fR store (greylist_store_btree(3), opened by the caller)
+/*	and does all of its work: updates, commits every
+/*	\fIlimits->commit_ms\fR milliseconds, expiry (at most
+/*	\fIlimits->expire_rate\fR records a second, every
+/*	\fIlimits->expire_interval\fR seconds while nothing is due), and
+/*	the lookups that the event loop cannot answer by itself.
+/*
+/*	The event loop decides with greylist_policy(3), from what it
+/*	knows:
+/* .IP \(bu
+/*	Records in memory: every record that it changed and that is not
+/*	committed yet (the overlay), and up to \fIlimits->cache_size\fR
+/*	committed ones, most recently used first, including records
+/*	known to be absent.
+/* .IP \(bu
+/*	A Bloom filter of every key in the file, built by the thread at
+/*	start-up (it reads each key once) and kept up to date by the
+/*	event loop as it adds records. A key that the filter does not
+/*	hold is not in the file: a new triplet is greylisted without
+/*	reading the file. The filter is built again, larger, when the
+/*	number of keys outgrows it; expired keys leave it then.
+/* .PP
+/*	Anything else is a lookup by the thread: decide() returns without
+/*	calling \fIdone\fR, and calls it from the event loop when the
+/*	answer arrives. The thread answers between two updates; while it
+/*	commits, only these lookups wait.
+/*
+/*	An update is queued for the thread when the event loop answers
+/*	the request (before the answer is written), in order, and is made
+/*	durable by the next commit: a process killed at any instant loses
+/*	at most the updates of the last commit interval, as with the
+/*	inner store alone (plus those that the thread had not reached,
+/*	when it falls behind).
+/*
+/*	Failures never block mail. When the thread loses updates (a
+/*	failed commit, a damaged file moved aside; the inner store bumps
+/*	its generation), the event loop forgets what it holds in memory
+/*	and asks the file again. While commits fail, a new triplet is
+/*	let through (GREYLIST_ACT_ERROR) as by the inner store; while the
+/*	file cannot be opened at all, every request is let through and
+/*	the thread tries again once a second. When more than
+/*	\fIlimits->queue_limit\fR updates wait for a commit (the disk is
+/*	much slower than the mail), requests are let through until the
+/*	thread catches up, with a warning at most once a minute.
+/*
+/*	greylist_store_thread_filter_ready() is true when the Bloom
+/*	filter is complete (for tests and benchmarks).
+/*
+/*	Only the thread calls the inner store after open; close() stops
+/*	it after it has applied every queued update and committed them.
+/* SEE ALSO
+/*	greylist_store(3), the store interface
+/* LICENSE
+/* .ad
+/* .fi
+/*	MIT License; see the LICENSE file.
+/*--*/
+
+/* System library. */
+
+#include <sys_defs.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Utility library. */
+
+#include <msg.h>
+#include <mymalloc.h>
+#include <vstring.h>
+#include <htable.h>
+#include <events.h>
+#include <iostuff.h>
+
+/* Application-specific. */
+
+#include "greylist_stats.h"
+#include "greylist_store_thread.h"
+
+ /*
+  * Bloom filter: about 10 bits per key and 7 probes, about 1% false
+  * positives at the design size.
+  */
+#define GT_BLOOM_BITS_PER_KEY	10
+#define GT_BLOOM_PROBES		7
+#define GT_BLOOM_MIN_KEYS	(1 << 20)
+#define GT_SCAN_CHUNK		4096	/* keys read between two updates */
+
+#define GT_EXPIRE_BATCH		200	/* records per expiry call */
+#define GT_EXPIRE_MS		5	/* milliseconds per expiry call */
+#define GT_WARN_INTERVAL	60	/* seconds between overload warnings */
+
+typedef struct GT_BLOOM {
+    uint64_t *words;			/* the bits */
+    uint64_t mask;			/* bit count - 1 (a power of 2) */
+    long    capacity;			/* keys it was sized for */
+} GT_BLOOM;
+
+ /*
+  * A record that the event loop knows. Committed records are on the LRU
+  * list and may be forgotten; changed ones wait for their commit.
+  */
+typedef struct GT_ENTRY {
+    const char *key;			/* owned by the hash table */
+    int     present;			/* record exists */
+    GREYLIST_TRIPLET triplet;		/* when a triplet */
+    GREYLIST_CLIENT client;		/* when a client */
+    unsigned long seq;			/* last update, 0 when committed */
+    struct GT_ENTRY *prev;		/* LRU list, most recent first */
+    struct GT_ENTRY *next;
+} GT_ENTRY;
+
+typedef struct GT_DIRTY {
+    GT_ENTRY *entry;
+    unsigned long seq;
+} GT_DIRTY;
+
+ /*
+  * A request that waits for the thread.
+  */
+typedef struct GT_CALL {
+    char   *triplet_key;
+    char   *client_key;			/* null: not needed */
+    time_t  now;
+    GREYLIST_STORE_DONE_FN done;
+    void   *context;
+    int     status;			/* -1: the file failed */
+    int     triplet_found;
+    int     client_found;
+    VSTRING *triplet_rec;
+    VSTRING *client_rec;
+} GT_CALL;
+
+ /*
+  * Work for the thread, in order.
+  */
+typedef struct GT_OP {
+    int     type;			/* GT_OP_* */
+    struct GT_OP *next;
+    GT_CALL *call;			/* lookup */
+    GT_BLOOM *bloom;			/* scan */
+    time_t  old_expires;		/* update */
+    time_t  new_expires;
+    ssize_t klen;
+    ssize_t vlen;
+    char    data[1];			/* key, then value */
+} GT_OP;
+
+#define GT_OP_UPDATE	1
+#define GT_OP_LOOKUP	2
+#define GT_OP_SCAN	3
+
+ /*
+  * What the thread tells the event loop.
+  */
+typedef struct GT_EVENT {
+    int     type;			/* GT_EV_* */
+    struct GT_EVENT *next;
+    GT_CALL *call;			/* lookup answered */
+    GT_BLOOM *bloom;			/* scan done */
+    unsigned long seq;			/* committed up to */
+    long    value;			/* record count, expired count */
+    unsigned generation;		/* inner store's */
+    int     trouble;			/* commits fail */
+    int     down;			/* no file */
+} GT_EVENT;
+
+#define GT_EV_STATUS	1
+#define GT_EV_LOOKUP	2
+#define GT_EV_COMMIT	3
+#define GT_EV_EXPIRED	4
+#define GT_EV_SCANNED	5
+
+typedef struct GREYLIST_THREAD {
+    GREYLIST_STORE store;		/* generic part, first */
+    GREYLIST_STORE *inner;		/* owned by the thread */
+    GREYLIST_THREAD_LIMITS limits;
+
+    /* Shared, under lock. */
+    pthread_mutex_t lock;
+    pthread_cond_t wakeup;
+    GT_OP  *op_head;			/* work */
+    GT_OP  *op_tail;
+    GT_EVENT *ev_head;			/* results */
+    GT_EVENT *ev_tail;
+    int     stop;
+    int     pipe[2];			/* results waiting */
+    pthread_t thread;
+
+    /* The event loop's. */
+    HTABLE *table;			/* key -> GT_ENTRY */
+    GT_ENTRY *lru_head;			/* committed entries */
+    GT_ENTRY *lru_tail;
+    int     lru_count;
+    GT_DIRTY *dirty;			/* uncommitted, in seq order */
+    long    dirty_head;
+    long    dirty_tail;
+    long    dirty_size;
+    unsigned long next_seq;		/* last update queued */
+    unsigned long committed_seq;	/* last update committed */
+    unsigned generation;		/* last seen */
+    int     trouble;
+    int     down;
+    long    count;			/* records in the file */
+    GT_BLOOM *bloom;			/* complete, or null */
+    GT_BLOOM *building;			/* being filled by the thread */
+    long    bloom_added;		/* keys added since the scan */
+    int     scan_failed;		/* wait until the file is back */
+    int     pending;			/* calls waiting for the thread */
+    time_t  last_warn;
+    long    suppressed;
+    VSTRING *rec;
+
+    /* The thread's. */
+    VSTRING *scan_cursor;
+    GT_BLOOM *scanning;
+    unsigned long applied_seq;
+    unsigned long reported_seq;
+    long    reported_count;
+} GREYLIST_THREAD;
+
+/* gt_now_ms - monotonic clock */
+
+static long long gt_now_ms(void)
+{
+    struct timespec ts;
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* gt_bloom_create - an empty filter for this many keys */
+
+static GT_BLOOM *gt_bloom_create(long keys)
+{
+    GT_BLOOM *bp = (GT_BLOOM *) mymalloc(sizeof(*bp));
+    uint64_t bits = 64;
+
+    if (keys < GT_BLOOM_MIN_KEYS)
+	keys = GT_BLOOM_MIN_KEYS;
+    while (bits < (uint64_t) keys * GT_BLOOM_BITS_PER_KEY)
+	bits <<= 1;
+    bp->mask = bits - 1;
+    bp->capacity = (long) (bits / GT_BLOOM_BITS_PER_KEY);
+    bp->words = (uint64_t *) mymalloc(bits / 8);
+    memset((void *) bp->words, 0, bits / 8);
+    return (bp);
+}
+
+static void gt_bloom_free(GT_BLOOM *bp)
+{
+    myfree((void *) bp->words);
+    myfree((void *) bp);
+}
+
+ /*
+  * Both threads set bits while a filter is built: atomic OR, relaxed (a
+  * bit is only ever set, and the hand-over of the filter goes through
+  * the lock).
+  */
+
+/* gt_bloom_add - add a key */
+
+static void gt_bloom_add(GT_BLOOM *bp, const char *key, ssize_t len)
+{
+    uint64_t h = htable_hash(key, len);
+    uint64_t step = ((h >> 32) | (h << 32)) * 0x9E3779B97F4A7C15ULL | 1;
+    uint64_t bit;
+    int     i;
+
+    for (i = 0; i < GT_BLOOM_PROBES; i++, h += step) {
+	bit = h & bp->mask;
+	(void) __atomic_fetch_or(bp->words + (bit >> 6), (uint64_t) 1 << (bit & 63),
+				 __ATOMIC_RELAXED);
+    }
+}
+
+/* gt_bloom_test - may the key be there? */
+
+static int gt_bloom_test(GT_BLOOM *bp, const char *key, ssize_t len)
+{
+    uint64_t h = htable_hash(key, len);
+    uint64_t step = ((h >> 32) | (h << 32)) * 0x9E3779B97F4A7C15ULL | 1;
+    uint64_t bit;
+    int     i;
+
+    for (i = 0; i < GT_BLOOM_PROBES; i++, h += step) {
+	bit = h & bp->mask;
+	if ((__atomic_load_n(bp->words + (bit >> 6), __ATOMIC_RELAXED)
+	     & ((uint64_t) 1 << (bit & 63))) == 0)
+	    return (0);
+    }
+    return (1);
+}
+
+/* gt_signal - tell the event loop that results wait (lock held) */
+
+static void gt_post(GREYLIST_THREAD *gt, GT_EVENT *ev)
+{
+    int     was_empty;
+
+    ev->generation = gt->inner->generation;
+    ev->trouble = gt->inner->commit_trouble;
+    ev->next = 0;
+    (void) pthread_mutex_lock(&gt->lock);
+    was_empty = (gt->ev_head == 0);
+    if (gt->ev_tail)
+	gt->ev_tail->next = ev;
+    else
+	gt->ev_head = ev;
+    gt->ev_tail = ev;
+    (void) pthread_mutex_unlock(&gt->lock);
+    if (was_empty && write(gt->pipe[1], "", 1) < 0 && errno != EAGAIN)
+	msg_warn("greylist store thread: write to the event pipe: %m");
+}
+
+/* gt_event_new - a result for the event loop */
+
+static GT_EVENT *gt_event_new(int type)
+{
+    GT_EVENT *ev = (GT_EVENT *) mymalloc(sizeof(*ev));
+
+    memset((void *) ev, 0, sizeof(*ev));
+    ev->type = type;
+    return (ev);
+}
+
+/* gt_scan_key - one key of the file into the filter being built */
+
+static void gt_scan_key(const char *key, ssize_t len, void *context)
+{
+    gt_bloom_add((GT_BLOOM *) context, key, len);
+}
+
+/* gt_thread_op - the thread does one piece of work */
+
+static void gt_thread_op(GREYLIST_THREAD *gt, GT_OP *op)
+{
+    GREYLIST_STORE *inner = gt->inner;
+    GT_CALL *call;
+    GT_EVENT *ev;
+    int     status;
+
+    switch (op->type) {
+    case GT_OP_UPDATE:
+	(void) inner->update(inner, op->data, op->klen, op->data + op->klen + 1,
+			     op->vlen, op->old_expires, op->new_expires);
+	break;
+    case GT_OP_LOOKUP:
+	call = op->call;
+	status = inner->lookup(inner, call->triplet_key, strlen(call->triplet_key),
+			       call->triplet_rec);
+	call->triplet_found = (status > 0);
+	if (status >= 0 && call->client_key) {
+	    status = inner->lookup(inner, call->client_key, strlen(call->client_key),
+				   call->client_rec);
+	    call->client_found = (status > 0);
+	}
+	call->status = (status < 0 ? -1 : 0);
+	ev = gt_event_new(GT_EV_LOOKUP);
+	ev->call = call;
+	ev->down = (status < 0);
+	gt_post(gt, ev);
+	break;
+    case GT_OP_SCAN:
+	if (gt->scanning)
+	    msg_panic("greylist store thread: a second filter scan");
+	gt->scanning = op->bloom;
+	VSTRING_RESET(gt->scan_cursor);
+	break;
+    default:
+	msg_panic("greylist store thread: unknown work type %d", op->type);
+    }
+}
+
+/* gt_thread_scan - read some keys into the filter */
+
+static void gt_thread_scan(GREYLIST_THREAD *gt)
+{
+    GT_EVENT *ev;
+    int     status;
+
+    status = gt->inner->scan(gt->inner, gt->scan_cursor, GT_SCAN_CHUNK,
+			     gt_scan_key, (void *) gt->scanning);
+    if (status > 0)
+	return;
+    ev = gt_event_new(GT_EV_SCANNED);
+    ev->bloom = gt->scanning;
+    ev->value = (status < 0 ? -1 : 0);
+    gt->scanning = 0;
+    gt_post(gt, ev);
+}
+
+/* gt_thread_commit - make the applied updates durable, tell the loop */
+
+static void gt_thread_commit(GREYLIST_THREAD *gt)
+{
+    GT_EVENT *ev;
+
+    long    count;
+
+    (void) gt->inner->commit(gt->inner);
+    count = gt->inner->count(gt->inner);
+    if (gt->reported_seq == gt->applied_seq && gt->reported_count == count
+	&& !gt->inner->commit_trouble)
+	return;
+    ev = gt_event_new(GT_EV_COMMIT);
+    ev->seq = gt->applied_seq;
+    ev->value = count;
+    gt->reported_seq = gt->applied_seq;
+    gt->reported_count = count;
+    gt_post(gt, ev);
+}
+
+/* gt_thread_expire - remove what is due, within the rate */
+
+static int gt_thread_expire(GREYLIST_THREAD *gt, int budget)
+{
+    GT_EVENT *ev;
+    int     more = 0;
+    int     removed;
+
+    removed = gt->inner->expire(gt->inner, time((time_t *) 0),
+				budget < GT_EXPIRE_BATCH ? budget : GT_EXPIRE_BATCH,
+				GT_EXPIRE_MS, &more);
+    if (removed > 0) {
+	if (msg_verbose)
+	    msg_info("expired %d records%s", removed, more ? ", more are due" : "");
+	ev = gt_event_new(GT_EV_EXPIRED);
+	ev->value = removed;
+	gt_post(gt, ev);
+	return (more ? removed : -removed - 1);
+    }
+    return (more ? 0 : -1);
+}
+
+/* gt_thread_main - the database thread */
+
+static void *gt_thread_main(void *context)
+{
+    GREYLIST_THREAD *gt = (GREYLIST_THREAD *) context;
+    GREYLIST_STORE *inner = gt->inner;
+    GT_OP  *work;
+    GT_OP  *op;
+    GT_EVENT *ev;
+    long long now;
+    long long next_commit;
+    long long next_expire;
+    long long next_check = 0;
+    long long expire_second = 0;
+    long long wait_until;
+    int     expire_done = 0;
+    int     stop = 0;
+    int     down = 0;
+    int     status;
+    struct timespec ts;
+    sigset_t faults;
+
+    /*
+     * A bad memory access inside Tokyo Cabinet must reach the handler of
+     * greylist_store_btree(3): a fault that is blocked kills the process.
+     */
+    sigemptyset(&faults);
+    sigaddset(&faults, SIGSEGV);
+    sigaddset(&faults, SIGBUS);
+    (void) pthread_sigmask(SIG_UNBLOCK, &faults, (sigset_t *) 0);
+
+    now = gt_now_ms();
+    next_commit = now + gt->limits.commit_ms;
+    next_expire = now;
+    ev = gt_event_new(GT_EV_STATUS);
+    ev->value = inner->count(inner);
+    gt_post(gt, ev);
+
+    while (!stop) {
+
+	/*
+	 * Wait for work, or for the next deadline. A filter scan in
+	 * progress is work.
+	 */
+	(void) pthread_mutex_lock(&gt->lock);
+	for (;;) {
+	    if (gt->op_head || gt->stop || gt->scanning)
+		break;
+	    now = gt_now_ms();
+	    wait_until = next_commit < next_expire ? next_commit : next_expire;
+	    if (down && next_check < wait_until)
+		wait_until = next_check;
+	    if (now >= wait_until)
+		break;
+	    (void) clock_gettime(CLOCK_REALTIME, &ts);
+	    ts.tv_sec += (wait_until - now) / 1000;
+	    ts.tv_nsec += ((wait_until - now) % 1000) * 1000000;
+	    if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	    }
+	    (void) pthread_cond_timedwait(&gt->wakeup, &gt->lock, &ts);
+	}
+	work = gt->op_head;
+	gt->op_head = gt->op_tail = 0;
+	stop = gt->stop;
+	(void) pthread_mutex_unlock(&gt->lock);
+
+	/*
+	 * The work, in the order it was queued.
+	 */
+	while ((op = work) != 0) {
+	    work = op->next;
+	    gt_thread_op(gt, op);
+	    if (op->type == GT_OP_UPDATE)
+		gt->applied_seq++;
+	    myfree((void *) op);
+	}
+	if (gt->scanning && !stop)
+	    gt_thread_scan(gt);
+
+	/*
+	 * The file: open it again after trouble, at most once a second.
+	 */
+	now = gt_now_ms();
+	if (down && now >= next_check) {
+	    next_check = now + 1000;
+	    if ((status = inner->check(inner, time((time_t *) 0))) == 0) {
+		down = 0;
+		ev = gt_event_new(GT_EV_STATUS);
+		ev->value = inner->count(inner);
+		gt_post(gt, ev);
+	    }
+	}
+	if (now >= next_commit || stop) {
+	    gt_thread_commit(gt);
+	    next_commit = now + gt->limits.commit_ms;
+	}
+	if (now >= next_expire && !stop) {
+	    if (now - expire_second >= 1000) {
+		expire_second = now;
+		expire_done = 0;
+	    }
+	    if (expire_done >= gt->limits.expire_rate) {
+		next_expire = expire_second + 1000;
+	    } else if ((status = gt_thread_expire(gt, gt->limits.expire_rate
+						  - expire_done)) >= 0) {
+		expire_done += status;
+		next_expire = now + GT_EXPIRE_MS;
+	    } else {
+		expire_done += -status - 1;
+		next_expire = now + 1000LL * gt->limits.expire_interval;
+	    }
+	}
+
+	/*
+	 * Tell the event loop when the file is gone; it lets mail through
+	 * until it is back.
+	 */
+	if (!down && inner->check(inner, time((time_t *) 0)) < 0) {
+	    down = 1;
+	    next_check = now + 1000;
+	    ev = gt_event_new(GT_EV_STATUS);
+	    ev->down = 1;
+	    ev->value = -1;
+	    gt_post(gt, ev);
+	}
+    }
+    if (gt->scanning) {
+	ev = gt_event_new(GT_EV_SCANNED);
+	ev->bloom = gt->scanning;
+	ev->value = -1;
+	gt->scanning = 0;
+	gt_post(gt, ev);
+    }
+    return (0);
+}
+
+/* gt_queue - hand work to the thread */
+
+static void gt_queue(GREYLIST_THREAD *gt, GT_OP *op)
+{
+    op->next = 0;
+    (void) pthread_mutex_lock(&gt->lock);
+    if (gt->op_tail)
+	gt->op_tail->next = op;
+    else {
+	gt->op_head = op;
+	(void) pthread_cond_signal(&gt->wakeup);
+    }
+    gt->op_tail = op;
+    (void) pthread_mutex_unlock(&gt->lock);
+}
+
+/* gt_op_new - work with room for a key and a value */
+
+static GT_OP *gt_op_new(int type, const char *key, ssize_t klen,
+			        const char *val, ssize_t vlen)
+{
+    GT_OP  *op = (GT_OP *) mymalloc(sizeof(*op) + klen + vlen + 1);
+
+    op->type = type;
+    op->call = 0;
+    op->bloom = 0;
+    op->klen = klen;
+    op->vlen = vlen;
+    if (klen > 0)
+	memcpy(op->data, key, klen);
+    op->data[klen] = 0;
+    if (vlen > 0)
+	memcpy(op->data + klen + 1, val, vlen);
+    return (op);
+}
+
+/* gt_lru_unlink - take an entry off the LRU list */
+
+static void gt_lru_unlink(GREYLIST_THREAD *gt, GT_ENTRY *ep)
+{
+    if (ep->prev)
+	ep->prev->next = ep->next;
+    else
+	gt->lru_head = ep->next;
+    if (ep->next)
+	ep->next->prev = ep->prev;
+    else
+	gt->lru_tail = ep->prev;
+    ep->prev = ep->next = 0;
+    gt->lru_count--;
+}
+
+/* gt_lru_push - an entry is committed and was just used */
+
+static void gt_lru_push(GREYLIST_THREAD *gt, GT_ENTRY *ep)
+{
+    ep->prev = 0;
+    ep->next = gt->lru_head;
+    if (gt->lru_head)
+	gt->lru_head->prev = ep;
+    else
+	gt->lru_tail = ep;
+    gt->lru_head = ep;
+    gt->lru_count++;
+}
+
+/* gt_entry_free - hash table destructor */
+
+static void gt_entry_free(void *ptr)
+{
+    myfree(ptr);
+}
+
+/* gt_forget_all - the file lost updates: forget what we know */
+
+static void gt_forget_all(GREYLIST_THREAD *gt)
+{
+    htable_free(gt->table, gt_entry_free);
+    gt->table = htable_create(1024);
+    gt->lru_head = gt->lru_tail = 0;
+    gt->lru_count = 0;
+    gt->dirty_head = gt->dirty_tail = 0;
+}
+
+/* gt_trim - forget the least recently used committed records */
+
+static void gt_trim(GREYLIST_THREAD *gt)
+{
+    GT_ENTRY *ep;
+
+    while (gt->lru_count > gt->limits.cache_size && (ep = gt->lru_tail) != 0) {
+	gt_lru_unlink(gt, ep);
+	htable_delete(gt->table, ep->key, gt_entry_free);
+    }
+}
+
+/* gt_entry_add - remember a record */
+
+static GT_ENTRY *gt_entry_add(GREYLIST_THREAD *gt, const char *key)
+{
+    GT_ENTRY *ep = (GT_ENTRY *) mymalloc(sizeof(*ep));
+
+    memset((void *) ep, 0, sizeof(*ep));
+    ep->key = htable_enter(gt->table, key, (void *) ep)->key;
+    gt_lru_push(gt, ep);
+    return (ep);
+}
+
+/* gt_entry_decode - a record from the file, or absent */
+
+static void gt_entry_decode(GREYLIST_THREAD *gt, GT_ENTRY *ep, int found, VSTRING *rec)
+{
+    if (!found)
+	return;
+    if (ep->key[0] == GREYLIST_KEY_TRIPLET)
+	ep->present = greylist_triplet_decode(vstring_str(rec), VSTRING_LEN(rec),
+					      &ep->triplet);
+    else
+	ep->present = greylist_client_decode(vstring_str(rec), VSTRING_LEN(rec),
+					     &ep->client);
+    if (!ep->present)
+	msg_warn("database %s: malformed %s record for %.100s (%ld bytes): replacing it",
+		 gt->store.name, ep->key[0] == GREYLIST_KEY_TRIPLET ? "triplet" : "client",
+		 ep->key + 1, (long) VSTRING_LEN(rec));
+}
+
+/* gt_known - what we know about a key without the file, or null */
+
+static GT_ENTRY *gt_known(GREYLIST_THREAD *gt, const char *key, ssize_t len)
+{
+    GT_ENTRY *ep;
+
+    if ((ep = (GT_ENTRY *) htable_find(gt->table, key)) != 0) {
+	if (ep->seq == 0 && ep != gt->lru_head) {
+	    gt_lru_unlink(gt, ep);
+	    gt_lru_push(gt, ep);
+	}
+	return (ep);
+    }
+    if (gt->bloom && !gt_bloom_test(gt->bloom, key, len))
+	return (gt_entry_add(gt, key));		/* known to be absent */
+    return (0);
+}
+
+/* gt_dirty_push - this entry waits for update seq to be committed */
+
+static void gt_dirty_push(GREYLIST_THREAD *gt, GT_ENTRY *ep, unsigned long seq)
+{
+    if (gt->dirty_tail == gt->dirty_size) {
+	if (gt->dirty_head > 0) {
+	    memmove((void *) gt->dirty, (void *) (gt->dirty + gt->dirty_head),
+		    (gt->dirty_tail - gt->dirty_head) * sizeof(*gt->dirty));
+	    gt->dirty_tail -= gt->dirty_head;
+	    gt->dirty_head = 0;
+	}
+	if (gt->dirty_tail == gt->dirty_size) {
+	    gt->dirty_size = 2 * gt->dirty_size;
+	    gt->dirty = (GT_DIRTY *) myrealloc((void *) gt->dirty,
+					   gt->dirty_size * sizeof(*gt->dirty));
+	}
+    }
+    gt->dirty[gt->dirty_tail].entry = ep;
+    gt->dirty[gt->dirty_tail].seq = seq;
+    gt->dirty_tail++;
+}
+
+/* gt_update - change a record in memory and queue it for the file */
+
+static void gt_update(GREYLIST_THREAD *gt, GT_ENTRY *ep, time_t old_expires,
+		              time_t new_expires)
+{
+    ssize_t klen = strlen(ep->key);
+    GT_OP  *op;
+
+    if (ep->key[0] == GREYLIST_KEY_TRIPLET)
+	greylist_triplet_encode(&ep->triplet, gt->rec);
+    else
+	greylist_client_encode(&ep->client, gt->rec);
+    op = gt_op_new(GT_OP_UPDATE, ep->key, klen, vstring_str(gt->rec),
+		   VSTRING_LEN(gt->rec));
+    op->old_expires = old_expires;
+    op->new_expires = new_expires;
+    if (!ep->present) {
+	if (gt->bloom)
+	    gt_bloom_add(gt->bloom, ep->key, klen);
+	if (gt->building)
+	    gt_bloom_add(gt->building, ep->key, klen);
+	gt->bloom_added++;
+	ep->present = 1;
+    }
+    if (ep->seq == 0)
+	gt_lru_unlink(gt, ep);
+    ep->seq = ++gt->next_seq;
+    gt_dirty_push(gt, ep, ep->seq);
+    gt_queue(gt, op);
+}
+
+/* gt_apply - decide with what we know, record, answer */
+
+static void gt_apply(GREYLIST_THREAD *gt, GT_ENTRY *tp, GT_ENTRY *cp,
+		             time_t now, GREYLIST_STORE_DONE_FN done,
+		             void *context)
+{
+    const GREYLIST_POLICY *policy = gt->store.policy;
+    GREYLIST_DECISION decision;
+    time_t  old_expires;
+
+    greylist_policy_decide(policy, now, tp->present ? &tp->triplet : 0,
+			   cp && cp->present ? &cp->client : 0, &decision);
+    if (decision.triplet_update) {
+	old_expires = tp->present ? greylist_triplet_expires(policy, &tp->triplet) : 0;
+	tp->triplet = decision.triplet;
+	gt_update(gt, tp, old_expires, greylist_triplet_expires(policy, &tp->triplet));
+    }
+    if (decision.client_update && cp) {
+	old_expires = cp->present ? greylist_client_expires(policy, &cp->client) : 0;
+	cp->client = decision.client;
+	gt_update(gt, cp, old_expires, greylist_client_expires(policy, &cp->client));
+    }
+
+    /*
+     * While commits fail, a new triplet may well be lost: see
+     * greylist_store_btree(3).
+     */
+    if (gt->trouble && decision.action == GREYLIST_ACT_NEW)
+	decision.action = GREYLIST_ACT_ERROR;
+    done(&decision, context);
+}
+
+/* gt_error - let the mail through */
+
+static void gt_error(GREYLIST_STORE_DONE_FN done, void *context)
+{
+    GREYLIST_DECISION decision;
+
+    memset((void *) &decision, 0, sizeof(decision));
+    decision.action = GREYLIST_ACT_ERROR;
+    done(&decision, context);
+}
+
+/* gt_overloaded - too many updates wait for the disk */
+
+static int gt_overloaded(GREYLIST_THREAD *gt)
+{
+    time_t  now;
+
+    if (gt->next_seq - gt->committed_seq < (unsigned long) gt->limits.queue_limit)
+	return (0);
+    now = time((time_t *) 0);
+    if (now - gt->last_warn >= GT_WARN_INTERVAL) {
+	msg_warn("database %s: %lu updates wait for the disk (limit %d): letting mail through until it catches up (%ld requests since the last warning)",
+		 gt->store.name, gt->next_seq - gt->committed_seq,
+		 gt->limits.queue_limit, gt->suppressed);
+	gt->last_warn = now;
+	gt->suppressed = 0;
+    }
+    gt->suppressed++;
+    return (1);
+}
+
+/* gt_call_free - a lookup is over */
+
+static void gt_call_free(GT_CALL *call)
+{
+    myfree(call->triplet_key);
+    if (call->client_key)
+	myfree(call->client_key);
+    vstring_free(call->triplet_rec);
+    vstring_free(call->client_rec);
+    myfree((void *) call);
+}
+
+/* gt_decide - answer from memory, or ask the thread */
+
+static void gt_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
+		              time_t now, GREYLIST_STORE_DONE_FN done,
+		              void *context)
+{
+    GREYLIST_THREAD *gt = (GREYLIST_THREAD *) store;
+    const char *tkey = vstring_str(keys->triplet);
+    const char *ckey = vstring_str(keys->client);
+    int     awl = (store->policy->awl_threshold > 0);
+    GT_ENTRY *tp;
+    GT_ENTRY *cp = 0;
+    GT_CALL *call;
+    GT_OP  *op;
+
+    if (gt->down || gt_overloaded(gt)) {
+	gt_error(done, context);
+	return;
+    }
+    tp = gt_known(gt, tkey, VSTRING_LEN(keys->triplet));
+    if (awl)
+	cp = gt_known(gt, ckey, VSTRING_LEN(keys->client));
+    if (tp && (cp || !awl)) {
+	gt_apply(gt, tp, cp, now, done, context);
+	gt_trim(gt);
+	return;
+    }
+
+    /*
+     * The file may have it: the thread looks.
+     */
+    call = (GT_CALL *) mymalloc(sizeof(*call));
+    call->triplet_key = mystrdup(tkey);
+    call->client_key = awl ? mystrdup(ckey) : 0;
+    call->now = now;
+    call->done = done;
+    call->context = context;
+    call->status = 0;
+    call->triplet_found = call->client_found = 0;
+    call->triplet_rec = vstring_alloc(GREYLIST_TRIPLET_SIZE);
+    call->client_rec = vstring_alloc(GREYLIST_CLIENT_SIZE);
+    op = gt_op_new(GT_OP_LOOKUP, "", 0, "", 0);
+    op->call = call;
+    gt->pending++;
+    gt_queue(gt, op);
+}
+
+/* gt_answer - the thread looked up what a request needs */
+
+static void gt_answer(GREYLIST_THREAD *gt, GT_CALL *call)
+{
+    GT_ENTRY *tp;
+    GT_ENTRY *cp = 0;
+
+    gt->pending--;
+    if (call->status < 0 || gt->down || gt_overloaded(gt)) {
+	gt_error(call->done, call->context);
+	gt_call_free(call);
+	return;
+    }
+
+    /*
+     * What memory holds is newer than what the file held when the thread
+     * looked: the loop queued it.
+     */
+    if ((tp = (GT_ENTRY *) htable_find(gt->table, call->triplet_key)) == 0) {
+	tp = gt_entry_add(gt, call->triplet_key);
+	gt_entry_decode(gt, tp, call->triplet_found, call->triplet_rec);
+    }
+    if (call->client_key
+	&& (cp = (GT_ENTRY *) htable_find(gt->table, call->client_key)) == 0) {
+	cp = gt_entry_add(gt, call->client_key);
+	gt_entry_decode(gt, cp, call->client_found, call->client_rec);
+    }
+    gt_apply(gt, tp, cp, call->now, call->done, call->context);
+    gt_call_free(call);
+    gt_trim(gt);
+}
+
+/* gt_committed - updates up to seq are in the file */
+
+static void gt_committed(GREYLIST_THREAD *gt, unsigned long seq)
+{
+    GT_DIRTY *dp;
+
+    gt->committed_seq = seq;
+    while (gt->dirty_head < gt->dirty_tail
+	   && (dp = gt->dirty + gt->dirty_head)->seq <= seq) {
+	if (dp->entry->seq == dp->seq) {
+	    dp->entry->seq = 0;
+	    gt_lru_push(gt, dp->entry);
+	}
+	gt->dirty_head++;
+    }
+    if (gt->dirty_head == gt->dirty_tail)
+	gt->dirty_head = gt->dirty_tail = 0;
+    gt_trim(gt);
+}
+
+/* gt_rebuild - have the thread build a new filter */
+
+static void gt_rebuild(GREYLIST_THREAD *gt)
+{
+    GT_OP  *op;
+    long    keys = (gt->count > 0 ? gt->count / 2 : 0) + gt->bloom_added;
+
+    gt->building = gt_bloom_create(2 * keys);
+    gt->bloom_added = 0;
+    if (msg_verbose)
+	msg_info("database %s: building a key filter for %ld keys",
+		 gt->store.name, gt->building->capacity);
+    op = gt_op_new(GT_OP_SCAN, "", 0, "", 0);
+    op->bloom = gt->building;
+    gt_queue(gt, op);
+}
+
+/* gt_event - results from the thread */
+
+static void gt_event(int unused_event, void *context)
+{
+    GREYLIST_THREAD *gt = (GREYLIST_THREAD *) context;
+    GT_EVENT *ev;
+    GT_EVENT *list;
+    char    buf[64];
+
+    while (read(gt->pipe[0], buf, sizeof(buf)) > 0)
+	 /* void */ ;
+    (void) pthread_mutex_lock(&gt->lock);
+    list = gt->ev_head;
+    gt->ev_head = gt->ev_tail = 0;
+    (void) pthread_mutex_unlock(&gt->lock);
+
+    while ((ev = list) != 0) {
+	list = ev->next;
+	if (ev->generation != gt->generation) {
+	    gt->generation = ev->generation;
+	    gt_forget_all(gt);
+	}
+	gt->trouble = ev->trouble;
+	switch (ev->type) {
+	case GT_EV_STATUS:
+	    gt->down = ev->down;
+	    if (!ev->down) {
+		gt->count = ev->value;
+		gt->scan_failed = 0;
+	    }
+	    break;
+	case GT_EV_LOOKUP:
+	    gt_answer(gt, ev->call);
+	    break;
+	case GT_EV_COMMIT:
+	    gt->count = ev->value;
+	    gt_committed(gt, ev->seq);
+	    break;
+	case GT_EV_EXPIRED:
+	    greylist_stats.expired += ev->value;
+	    break;
+	case GT_EV_SCANNED:
+	    if (ev->bloom != gt->building)
+		msg_panic("gt_event: unexpected filter");
+	    gt->building = 0;
+	    if (ev->value < 0) {
+		gt_bloom_free(ev->bloom);
+		gt->scan_failed = 1;
+	    } else {
+		if (gt->bloom)
+		    gt_bloom_free(gt->bloom);
+		gt->bloom = ev->bloom;
+		if (msg_verbose)
+		    msg_info("database %s: key filter ready", gt->store.name);
+	    }
+	    break;
+	default:
+	    msg_panic("gt_event: unknown event type %d", ev->type);
+	}
+	myfree((void *) ev);
+    }
+
+    /*
+     * A filter that holds more keys than it was made for answers "maybe"
+     * too often: make a bigger one (this also drops expired keys). One
+     * that failed (the file went away) is made again when the file is
+     * back.
+     */
+    if (gt->building == 0 && !gt->down && !gt->scan_failed
+	&& (gt->bloom == 0 ? 1 : gt->bloom_added > gt->bloom->capacity / 2))
+	gt_rebuild(gt);
+}
+
+/* gt_expire - the thread expires by itself */
+
+static int gt_expire(GREYLIST_STORE *unused_store, time_t unused_now,
+		             int unused_max, int unused_ms, int *more)
+{
+    *more = 0;
+    return (0);
+}
+
+/* gt_commit - the thread commits by itself */
+
+static int gt_commit(GREYLIST_STORE *store)
+{
+    GREYLIST_THREAD *gt = (GREYLIST_THREAD *) store;
+
+    return (gt->trouble ? -1 : 0);
+}
+
+/* gt_count - records in the file at the last commit */
+
+static long gt_count(GREYLIST_STORE *store)
+{
+    GREYLIST_THREAD *gt = (GREYLIST_THREAD *) store;
+
+    return (gt->down ? -1 : gt->count);
+}
+
+/* gt_close - stop the thread after it has done its work */
+
+static void gt_close(GREYLIST_STORE *store)
+{
+    GREYLIST_THREAD *gt = (GREYLIST_THREAD *) store;
+    GT_EVENT *ev;
+    int     err;
+
+    (void) pthread_mutex_lock(&gt->lock);
+    gt->stop = 1;
+    (void) pthread_cond_signal(&gt->wakeup);
+    (void) pthread_mutex_unlock(&gt->lock);
+    if ((err = pthread_join(gt->thread, (void **) 0)) != 0)
+	msg_fatal("greylist store thread: join: %s", strerror(err));
+    gt->inner->close(gt->inner);
+    event_disable_readwrite(gt->pipe[0]);
+
+    /*
+     * Results that nobody will read: requests that waited get no answer
+     * (the process is going away).
+     */
+    while ((ev = gt->ev_head) != 0) {
+	gt->ev_head = ev->next;
+	if (ev->type == GT_EV_LOOKUP)
+	    gt_call_free(ev->call);
+	if (ev->type == GT_EV_SCANNED)
+	    gt_bloom_free(ev->bloom);
+	myfree((void *) ev);
+    }
+    (void) close(gt->pipe[0]);
+    (void) close(gt->pipe[1]);
+    htable_free(gt->table, gt_entry_free);
+    myfree((void *) gt->dirty);
+    if (gt->bloom)
+	gt_bloom_free(gt->bloom);
+    vstring_free(gt->rec);
+    vstring_free(gt->scan_cursor);
+    (void) pthread_mutex_destroy(&gt->lock);
+    (void) pthread_cond_destroy(&gt->wakeup);
+    greylist_store_free(store);
+}
+
+/* greylist_store_thread_filter_ready - is the filter complete? */
+
+int     greylist_store_thread_filter_ready(GREYLIST_STORE *store)
+{
+    return (((GREYLIST_THREAD *) store)->bloom != 0);
+}
+
+/* greylist_store_thread_open - start the thread */
+
+GREYLIST_STORE *greylist_store_thread_open(GREYLIST_STORE *inner,
+				           const GREYLIST_THREAD_LIMITS *limits)
+{
+    GREYLIST_THREAD *gt;
+    sigset_t all;
+    sigset_t saved;
+    int     err;
+
+    if (inner->lookup == 0 || inner->update == 0 || inner->scan == 0
+	|| inner->check == 0)
+	msg_panic("greylist_store_thread_open: store type %s has no record access",
+		  inner->type);
+    gt = (GREYLIST_THREAD *) mymalloc(sizeof(*gt));
+    memset((void *) gt, 0, sizeof(*gt));
+    gt->store.type = mystrdup(inner->type);
+    gt->store.name = mystrdup(inner->name);
+    gt->store.flags = inner->flags;
+    gt->store.policy = inner->policy;
+    gt->store.lock_timeout = inner->lock_timeout;
+    gt->store.decide = gt_decide;
+    gt->store.expire = gt_expire;
+    gt->store.commit = gt_commit;
+    gt->store.count = gt_count;
+    gt->store.close = gt_close;
+    gt->inner = inner;
+    gt->limits = *limits;
+    if (gt->limits.cache_size < 0)
+	gt->limits.cache_size = 0;
+    gt->table = htable_create(1024);
+    gt->dirty_size = 1024;
+    gt->dirty = (GT_DIRTY *) mymalloc(gt->dirty_size * sizeof(*gt->dirty));
+    gt->rec = vstring_alloc(GREYLIST_TRIPLET_SIZE);
+    gt->scan_cursor = vstring_alloc(100);
+    gt->generation = inner->generation;
+    gt->count = inner->count(inner);
+    (void) htable_hash("", 0);			/* seed it in this thread */
+    if ((err = pthread_mutex_init(&gt->lock, (pthread_mutexattr_t *) 0)) != 0
+	|| (err = pthread_cond_init(&gt->wakeup, (pthread_condattr_t *) 0)) != 0)
+	msg_fatal("greylist store thread: %s", strerror(err));
+    if (pipe2(gt->pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+	msg_fatal("greylist store thread: pipe: %m");
+    event_enable_read(gt->pipe[0], gt_event, (void *) gt);
+
+    /*
+     * Signals are the event loop's: the thread blocks all but the faults
+     * (see gt_thread_main()).
+     */
+    sigfillset(&all);
+    (void) pthread_sigmask(SIG_BLOCK, &all, &saved);
+    err = pthread_create(&gt->thread, (pthread_attr_t *) 0, gt_thread_main, (void *) gt);
+    (void) pthread_sigmask(SIG_SETMASK, &saved, (sigset_t *) 0);
+    if (err != 0)
+	msg_fatal("greylist store thread: create: %s", strerror(err));
+    gt_rebuild(gt);
+    return (&gt->store);
+}
