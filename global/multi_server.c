@@ -517,9 +517,23 @@ static void multi_server_execute(int event, void *context)
     VSTREAM *stream = client->stream;
 
     client->last_ms = event_now_ms();
-    if (vstream_bufcount(stream) == 0 && peekfd(vstream_fileno(stream)) == 0) {
-	multi_server_disconnect(stream);	/* end of input */
-	return;
+
+    /*
+     * Read what arrived (one system call: no peek first). End of input,
+     * or a connection reset, ends the connection without calling the
+     * service; nothing yet (a wake-up without data) is not an error.
+     */
+    if (vstream_bufcount(stream) == 0) {
+	ssize_t n = vstream_fill(stream, VSTREAM_NOWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+	    return;
+	if (n <= 0) {
+	    if (n < 0 && msg_verbose)
+		msg_info("%s: read: %m", vstream_name(stream));
+	    multi_server_disconnect(stream);	/* end of input, or error */
+	    return;
+	}
     }
     multi_server_status(MASTER_STAT_TAKEN);
     multi_server_current = client;

@@ -80,6 +80,8 @@
 /* System library. */
 
 #include <sys_defs.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -111,6 +113,17 @@
 #define GT_BLOOM_PROBES		7
 #define GT_BLOOM_MIN_KEYS	(1 << 20)
 #define GT_SCAN_CHUNK		4096	/* keys read between two updates */
+
+ /*
+  * The table of records in memory is made big enough at once: growing it
+  * rehashes every entry, a pause of milliseconds at this size.
+  */
+#define GT_TABLE_SIZE(lp)	((lp)->cache_size + 65536)
+
+#define GT_TRIM_STEP		8	/* cached records forgotten per request */
+#define GT_THREAD_NICE		10	/* below the event loop */
+#define GT_NAP_MS		2	/* a busy thread collects updates */
+#define GT_BATCH_MAX		1024	/* ... or as soon as this many wait */
 
 #define GT_EXPIRE_BATCH		200	/* records per expiry call */
 #define GT_EXPIRE_MS		5	/* milliseconds per expiry call */
@@ -162,15 +175,18 @@ typedef struct GT_CALL {
   */
 typedef struct GT_OP {
     int     type;			/* GT_OP_* */
-    struct GT_OP *next;
     GT_CALL *call;			/* lookup */
     GT_BLOOM *bloom;			/* scan */
     time_t  old_expires;		/* update */
     time_t  new_expires;
-    ssize_t klen;
+    ssize_t klen;			/* key, null byte, value follow */
     ssize_t vlen;
-    char    data[1];			/* key, then value */
 } GT_OP;
+
+#define GT_OP_SPACE(klen, vlen) \
+	((sizeof(GT_OP) + (klen) + 1 + (vlen) + 7) & ~(size_t) 7)
+#define GT_OP_KEY(op)	((const char *) (op) + sizeof(GT_OP))
+#define GT_OP_VAL(op)	(GT_OP_KEY(op) + (op)->klen + 1)
 
 #define GT_OP_UPDATE	1
 #define GT_OP_LOOKUP	2
@@ -181,7 +197,6 @@ typedef struct GT_OP {
   */
 typedef struct GT_EVENT {
     int     type;			/* GT_EV_* */
-    struct GT_EVENT *next;
     GT_CALL *call;			/* lookup answered */
     GT_BLOOM *bloom;			/* scan done */
     unsigned long seq;			/* committed up to */
@@ -202,18 +217,26 @@ typedef struct GREYLIST_THREAD {
     GREYLIST_STORE *inner;		/* owned by the thread */
     GREYLIST_THREAD_LIMITS limits;
 
-    /* Shared, under lock. */
+    /*
+     * Shared, under lock. Work and results are records in byte buffers,
+     * each side filling one while the other empties the other one: no
+     * memory changes hands between the threads (a block freed by the
+     * thread that did not allocate it takes the other one's malloc
+     * lock, and the database thread may be descheduled holding it).
+     */
     pthread_mutex_t lock;
     pthread_cond_t wakeup;
-    GT_OP  *op_head;			/* work */
-    GT_OP  *op_tail;
-    GT_EVENT *ev_head;			/* results */
-    GT_EVENT *ev_tail;
+    VSTRING *op_fill;			/* work, GT_OP records */
+    int     op_count;			/* work items queued */
+    int     urgent;			/* a lookup waits */
+    int     sleeping;			/* nothing to do: signal the thread */
+    VSTRING *ev_fill;			/* results, GT_EVENT records */
     int     stop;
     int     pipe[2];			/* results waiting */
     pthread_t thread;
 
     /* The event loop's. */
+    VSTRING *ev_drain;			/* results being handled */
     HTABLE *table;			/* key -> GT_ENTRY */
     GT_ENTRY *lru_head;			/* committed entries */
     GT_ENTRY *lru_tail;
@@ -238,6 +261,7 @@ typedef struct GREYLIST_THREAD {
     VSTRING *rec;
 
     /* The thread's. */
+    VSTRING *op_drain;			/* work being done */
     VSTRING *scan_cursor;
     GT_BLOOM *scanning;
     unsigned long applied_seq;
@@ -327,25 +351,18 @@ static void gt_post(GREYLIST_THREAD *gt, GT_EVENT *ev)
 
     ev->generation = gt->inner->generation;
     ev->trouble = gt->inner->commit_trouble;
-    ev->next = 0;
     (void) pthread_mutex_lock(&gt->lock);
-    was_empty = (gt->ev_head == 0);
-    if (gt->ev_tail)
-	gt->ev_tail->next = ev;
-    else
-	gt->ev_head = ev;
-    gt->ev_tail = ev;
+    was_empty = (VSTRING_LEN(gt->ev_fill) == 0);
+    vstring_memcat(gt->ev_fill, (const char *) ev, sizeof(*ev));
     (void) pthread_mutex_unlock(&gt->lock);
     if (was_empty && write(gt->pipe[1], "", 1) < 0 && errno != EAGAIN)
 	msg_warn("greylist store thread: write to the event pipe: %m");
 }
 
-/* gt_event_new - a result for the event loop */
+/* gt_event_init - a result for the event loop */
 
-static GT_EVENT *gt_event_new(int type)
+static GT_EVENT *gt_event_init(GT_EVENT *ev, int type)
 {
-    GT_EVENT *ev = (GT_EVENT *) mymalloc(sizeof(*ev));
-
     memset((void *) ev, 0, sizeof(*ev));
     ev->type = type;
     return (ev);
@@ -360,16 +377,17 @@ static void gt_scan_key(const char *key, ssize_t len, void *context)
 
 /* gt_thread_op - the thread does one piece of work */
 
-static void gt_thread_op(GREYLIST_THREAD *gt, GT_OP *op)
+static void gt_thread_op(GREYLIST_THREAD *gt, const GT_OP *op)
 {
     GREYLIST_STORE *inner = gt->inner;
     GT_CALL *call;
+    GT_EVENT event;
     GT_EVENT *ev;
     int     status;
 
     switch (op->type) {
     case GT_OP_UPDATE:
-	(void) inner->update(inner, op->data, op->klen, op->data + op->klen + 1,
+	(void) inner->update(inner, GT_OP_KEY(op), op->klen, GT_OP_VAL(op),
 			     op->vlen, op->old_expires, op->new_expires);
 	break;
     case GT_OP_LOOKUP:
@@ -383,7 +401,7 @@ static void gt_thread_op(GREYLIST_THREAD *gt, GT_OP *op)
 	    call->client_found = (status > 0);
 	}
 	call->status = (status < 0 ? -1 : 0);
-	ev = gt_event_new(GT_EV_LOOKUP);
+	ev = gt_event_init(&event, GT_EV_LOOKUP);
 	ev->call = call;
 	ev->down = (status < 0);
 	gt_post(gt, ev);
@@ -403,6 +421,7 @@ static void gt_thread_op(GREYLIST_THREAD *gt, GT_OP *op)
 
 static void gt_thread_scan(GREYLIST_THREAD *gt)
 {
+    GT_EVENT event;
     GT_EVENT *ev;
     int     status;
 
@@ -410,7 +429,7 @@ static void gt_thread_scan(GREYLIST_THREAD *gt)
 			     gt_scan_key, (void *) gt->scanning);
     if (status > 0)
 	return;
-    ev = gt_event_new(GT_EV_SCANNED);
+    ev = gt_event_init(&event, GT_EV_SCANNED);
     ev->bloom = gt->scanning;
     ev->value = (status < 0 ? -1 : 0);
     gt->scanning = 0;
@@ -421,6 +440,7 @@ static void gt_thread_scan(GREYLIST_THREAD *gt)
 
 static void gt_thread_commit(GREYLIST_THREAD *gt)
 {
+    GT_EVENT event;
     GT_EVENT *ev;
 
     long    count;
@@ -430,7 +450,7 @@ static void gt_thread_commit(GREYLIST_THREAD *gt)
     if (gt->reported_seq == gt->applied_seq && gt->reported_count == count
 	&& !gt->inner->commit_trouble)
 	return;
-    ev = gt_event_new(GT_EV_COMMIT);
+    ev = gt_event_init(&event, GT_EV_COMMIT);
     ev->seq = gt->applied_seq;
     ev->value = count;
     gt->reported_seq = gt->applied_seq;
@@ -442,6 +462,7 @@ static void gt_thread_commit(GREYLIST_THREAD *gt)
 
 static int gt_thread_expire(GREYLIST_THREAD *gt, int budget)
 {
+    GT_EVENT event;
     GT_EVENT *ev;
     int     more = 0;
     int     removed;
@@ -452,7 +473,7 @@ static int gt_thread_expire(GREYLIST_THREAD *gt, int budget)
     if (removed > 0) {
 	if (msg_verbose)
 	    msg_info("expired %d records%s", removed, more ? ", more are due" : "");
-	ev = gt_event_new(GT_EV_EXPIRED);
+	ev = gt_event_init(&event, GT_EV_EXPIRED);
 	ev->value = removed;
 	gt_post(gt, ev);
 	return (more ? removed : -removed - 1);
@@ -466,8 +487,10 @@ static void *gt_thread_main(void *context)
 {
     GREYLIST_THREAD *gt = (GREYLIST_THREAD *) context;
     GREYLIST_STORE *inner = gt->inner;
-    GT_OP  *work;
-    GT_OP  *op;
+    VSTRING *work;
+    const GT_OP *op;
+    const char *cp;
+    GT_EVENT event;
     GT_EVENT *ev;
     long long now;
     long long next_commit;
@@ -476,6 +499,8 @@ static void *gt_thread_main(void *context)
     long long expire_second = 0;
     long long wait_until;
     int     expire_done = 0;
+    int     busy = 0;
+    long long nap_until;
     int     stop = 0;
     int     down = 0;
     int     status;
@@ -491,29 +516,47 @@ static void *gt_thread_main(void *context)
     sigaddset(&faults, SIGBUS);
     (void) pthread_sigmask(SIG_UNBLOCK, &faults, (sigset_t *) 0);
 
+    /*
+     * On a busy host the event loop goes first: the thread's work (page
+     * writes of a commit, expiry) can wait some milliseconds, a reply
+     * cannot. Linux applies a nice value to one thread.
+     */
+    if (setpriority(PRIO_PROCESS, (id_t) syscall(SYS_gettid), GT_THREAD_NICE) < 0)
+	msg_warn("greylist store thread: setpriority: %m");
+
     now = gt_now_ms();
     next_commit = now + gt->limits.commit_ms;
     next_expire = now;
-    ev = gt_event_new(GT_EV_STATUS);
+    ev = gt_event_init(&event, GT_EV_STATUS);
     ev->value = inner->count(inner);
     gt_post(gt, ev);
 
     while (!stop) {
 
 	/*
-	 * Wait for work, or for the next deadline. A filter scan in
-	 * progress is work.
+	 * Wait for work, or for the next deadline. Under load, updates are
+	 * collected every few milliseconds, without a wake-up for each
+	 * (they were answered already); a lookup, a full batch, the stop
+	 * request, or the first update after a pause wake the thread at
+	 * once. A filter scan in progress is work.
 	 */
 	(void) pthread_mutex_lock(&gt->lock);
+	nap_until = busy ? gt_now_ms() + GT_NAP_MS : 0;
 	for (;;) {
-	    if (gt->op_head || gt->stop || gt->scanning)
+	    if (gt->stop || gt->scanning || gt->urgent)
 		break;
 	    now = gt_now_ms();
+	    if (gt->op_count > 0 && (now >= nap_until || gt->op_count >= GT_BATCH_MAX))
+		break;
 	    wait_until = next_commit < next_expire ? next_commit : next_expire;
 	    if (down && next_check < wait_until)
 		wait_until = next_check;
 	    if (now >= wait_until)
 		break;
+	    if (gt->op_count == 0 && now >= nap_until)
+		gt->sleeping = 1;
+	    else if (nap_until < wait_until)
+		wait_until = nap_until;
 	    (void) clock_gettime(CLOCK_REALTIME, &ts);
 	    ts.tv_sec += (wait_until - now) / 1000;
 	    ts.tv_nsec += ((wait_until - now) % 1000) * 1000000;
@@ -522,22 +565,28 @@ static void *gt_thread_main(void *context)
 		ts.tv_nsec -= 1000000000;
 	    }
 	    (void) pthread_cond_timedwait(&gt->wakeup, &gt->lock, &ts);
+	    gt->sleeping = 0;
 	}
-	work = gt->op_head;
-	gt->op_head = gt->op_tail = 0;
+	work = gt->op_fill;
+	gt->op_fill = gt->op_drain;
+	gt->op_drain = work;
+	busy = (gt->op_count > 0);
+	gt->op_count = 0;
+	gt->urgent = 0;
 	stop = gt->stop;
 	(void) pthread_mutex_unlock(&gt->lock);
 
 	/*
 	 * The work, in the order it was queued.
 	 */
-	while ((op = work) != 0) {
-	    work = op->next;
+	for (cp = vstring_str(work); cp < vstring_end(work);
+	     cp += GT_OP_SPACE(op->klen, op->vlen)) {
+	    op = (const GT_OP *) cp;
 	    gt_thread_op(gt, op);
 	    if (op->type == GT_OP_UPDATE)
 		gt->applied_seq++;
-	    myfree((void *) op);
 	}
+	VSTRING_RESET(work);
 	if (gt->scanning && !stop)
 	    gt_thread_scan(gt);
 
@@ -549,7 +598,7 @@ static void *gt_thread_main(void *context)
 	    next_check = now + 1000;
 	    if ((status = inner->check(inner, time((time_t *) 0))) == 0) {
 		down = 0;
-		ev = gt_event_new(GT_EV_STATUS);
+		ev = gt_event_init(&event, GT_EV_STATUS);
 		ev->value = inner->count(inner);
 		gt_post(gt, ev);
 	    }
@@ -582,14 +631,14 @@ static void *gt_thread_main(void *context)
 	if (!down && inner->check(inner, time((time_t *) 0)) < 0) {
 	    down = 1;
 	    next_check = now + 1000;
-	    ev = gt_event_new(GT_EV_STATUS);
+	    ev = gt_event_init(&event, GT_EV_STATUS);
 	    ev->down = 1;
 	    ev->value = -1;
 	    gt_post(gt, ev);
 	}
     }
     if (gt->scanning) {
-	ev = gt_event_new(GT_EV_SCANNED);
+	ev = gt_event_init(&event, GT_EV_SCANNED);
 	ev->bloom = gt->scanning;
 	ev->value = -1;
 	gt->scanning = 0;
@@ -600,37 +649,36 @@ static void *gt_thread_main(void *context)
 
 /* gt_queue - hand work to the thread */
 
-static void gt_queue(GREYLIST_THREAD *gt, GT_OP *op)
+static void gt_queue(GREYLIST_THREAD *gt, GT_OP *op, const char *key,
+		             const char *val)
 {
-    op->next = 0;
+    static const char pad[8];
+    size_t  used = sizeof(*op) + op->klen + 1 + op->vlen;
+    int     wake;
+
     (void) pthread_mutex_lock(&gt->lock);
-    if (gt->op_tail)
-	gt->op_tail->next = op;
-    else {
-	gt->op_head = op;
-	(void) pthread_cond_signal(&gt->wakeup);
-    }
-    gt->op_tail = op;
+    vstring_memcat(gt->op_fill, (const char *) op, sizeof(*op));
+    vstring_memcat(gt->op_fill, key, op->klen);
+    vstring_memcat(gt->op_fill, pad, 1);
+    vstring_memcat(gt->op_fill, val, op->vlen);
+    vstring_memcat(gt->op_fill, pad, GT_OP_SPACE(op->klen, op->vlen) - used);
+    if (op->type != GT_OP_UPDATE)
+	gt->urgent = 1;
+    gt->op_count++;
+    wake = (gt->sleeping || gt->urgent || gt->op_count == GT_BATCH_MAX);
     (void) pthread_mutex_unlock(&gt->lock);
+    if (wake)
+	(void) pthread_cond_signal(&gt->wakeup);
 }
 
-/* gt_op_new - work with room for a key and a value */
+/* gt_op_init - a work record */
 
-static GT_OP *gt_op_new(int type, const char *key, ssize_t klen,
-			        const char *val, ssize_t vlen)
+static GT_OP *gt_op_init(GT_OP *op, int type, ssize_t klen, ssize_t vlen)
 {
-    GT_OP  *op = (GT_OP *) mymalloc(sizeof(*op) + klen + vlen + 1);
-
+    memset((void *) op, 0, sizeof(*op));
     op->type = type;
-    op->call = 0;
-    op->bloom = 0;
     op->klen = klen;
     op->vlen = vlen;
-    if (klen > 0)
-	memcpy(op->data, key, klen);
-    op->data[klen] = 0;
-    if (vlen > 0)
-	memcpy(op->data + klen + 1, val, vlen);
     return (op);
 }
 
@@ -676,7 +724,7 @@ static void gt_entry_free(void *ptr)
 static void gt_forget_all(GREYLIST_THREAD *gt)
 {
     htable_free(gt->table, gt_entry_free);
-    gt->table = htable_create(1024);
+    gt->table = htable_create(GT_TABLE_SIZE(&gt->limits));
     gt->lru_head = gt->lru_tail = 0;
     gt->lru_count = 0;
     gt->dirty_head = gt->dirty_tail = 0;
@@ -684,11 +732,16 @@ static void gt_forget_all(GREYLIST_THREAD *gt)
 
 /* gt_trim - forget the least recently used committed records */
 
-static void gt_trim(GREYLIST_THREAD *gt)
+static void gt_trim(GREYLIST_THREAD *gt, int max)
 {
     GT_ENTRY *ep;
 
-    while (gt->lru_count > gt->limits.cache_size && (ep = gt->lru_tail) != 0) {
+    /*
+     * A little at a time: a commit makes thousands of records clean at
+     * once, and forgetting them all in one go would hold up the answers.
+     */
+    while (max-- > 0 && gt->lru_count > gt->limits.cache_size
+	   && (ep = gt->lru_tail) != 0) {
 	gt_lru_unlink(gt, ep);
 	htable_delete(gt->table, ep->key, gt_entry_free);
     }
@@ -770,16 +823,15 @@ static void gt_update(GREYLIST_THREAD *gt, GT_ENTRY *ep, time_t old_expires,
 		              time_t new_expires)
 {
     ssize_t klen = strlen(ep->key);
-    GT_OP  *op;
+    GT_OP   op;
 
     if (ep->key[0] == GREYLIST_KEY_TRIPLET)
 	greylist_triplet_encode(&ep->triplet, gt->rec);
     else
 	greylist_client_encode(&ep->client, gt->rec);
-    op = gt_op_new(GT_OP_UPDATE, ep->key, klen, vstring_str(gt->rec),
-		   VSTRING_LEN(gt->rec));
-    op->old_expires = old_expires;
-    op->new_expires = new_expires;
+    gt_op_init(&op, GT_OP_UPDATE, klen, VSTRING_LEN(gt->rec));
+    op.old_expires = old_expires;
+    op.new_expires = new_expires;
     if (!ep->present) {
 	if (gt->bloom)
 	    gt_bloom_add(gt->bloom, ep->key, klen);
@@ -792,7 +844,7 @@ static void gt_update(GREYLIST_THREAD *gt, GT_ENTRY *ep, time_t old_expires,
 	gt_lru_unlink(gt, ep);
     ep->seq = ++gt->next_seq;
     gt_dirty_push(gt, ep, ep->seq);
-    gt_queue(gt, op);
+    gt_queue(gt, &op, ep->key, vstring_str(gt->rec));
 }
 
 /* gt_apply - decide with what we know, record, answer */
@@ -883,7 +935,7 @@ static void gt_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
     GT_ENTRY *tp;
     GT_ENTRY *cp = 0;
     GT_CALL *call;
-    GT_OP  *op;
+    GT_OP   op;
 
     if (gt->down || gt_overloaded(gt)) {
 	gt_error(done, context);
@@ -894,7 +946,7 @@ static void gt_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
 	cp = gt_known(gt, ckey, VSTRING_LEN(keys->client));
     if (tp && (cp || !awl)) {
 	gt_apply(gt, tp, cp, now, done, context);
-	gt_trim(gt);
+	gt_trim(gt, GT_TRIM_STEP);
 	return;
     }
 
@@ -909,12 +961,12 @@ static void gt_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
     call->context = context;
     call->status = 0;
     call->triplet_found = call->client_found = 0;
-    call->triplet_rec = vstring_alloc(GREYLIST_TRIPLET_SIZE);
-    call->client_rec = vstring_alloc(GREYLIST_CLIENT_SIZE);
-    op = gt_op_new(GT_OP_LOOKUP, "", 0, "", 0);
-    op->call = call;
+    call->triplet_rec = vstring_alloc(64);	/* no growth in the thread */
+    call->client_rec = vstring_alloc(64);
+    gt_op_init(&op, GT_OP_LOOKUP, 0, 0);
+    op.call = call;
     gt->pending++;
-    gt_queue(gt, op);
+    gt_queue(gt, &op, "", "");
 }
 
 /* gt_answer - the thread looked up what a request needs */
@@ -946,7 +998,7 @@ static void gt_answer(GREYLIST_THREAD *gt, GT_CALL *call)
     }
     gt_apply(gt, tp, cp, call->now, call->done, call->context);
     gt_call_free(call);
-    gt_trim(gt);
+    gt_trim(gt, GT_TRIM_STEP);
 }
 
 /* gt_committed - updates up to seq are in the file */
@@ -966,14 +1018,14 @@ static void gt_committed(GREYLIST_THREAD *gt, unsigned long seq)
     }
     if (gt->dirty_head == gt->dirty_tail)
 	gt->dirty_head = gt->dirty_tail = 0;
-    gt_trim(gt);
+    gt_trim(gt, GT_TRIM_STEP);
 }
 
 /* gt_rebuild - have the thread build a new filter */
 
 static void gt_rebuild(GREYLIST_THREAD *gt)
 {
-    GT_OP  *op;
+    GT_OP   op;
     long    keys = (gt->count > 0 ? gt->count / 2 : 0) + gt->bloom_added;
 
     gt->building = gt_bloom_create(2 * keys);
@@ -981,9 +1033,9 @@ static void gt_rebuild(GREYLIST_THREAD *gt)
     if (msg_verbose)
 	msg_info("database %s: building a key filter for %ld keys",
 		 gt->store.name, gt->building->capacity);
-    op = gt_op_new(GT_OP_SCAN, "", 0, "", 0);
-    op->bloom = gt->building;
-    gt_queue(gt, op);
+    gt_op_init(&op, GT_OP_SCAN, 0, 0);
+    op.bloom = gt->building;
+    gt_queue(gt, &op, "", "");
 }
 
 /* gt_event - results from the thread */
@@ -991,19 +1043,21 @@ static void gt_rebuild(GREYLIST_THREAD *gt)
 static void gt_event(int unused_event, void *context)
 {
     GREYLIST_THREAD *gt = (GREYLIST_THREAD *) context;
-    GT_EVENT *ev;
-    GT_EVENT *list;
+    VSTRING *list;
+    const GT_EVENT *ev;
+    const char *cp;
     char    buf[64];
 
     while (read(gt->pipe[0], buf, sizeof(buf)) > 0)
 	 /* void */ ;
     (void) pthread_mutex_lock(&gt->lock);
-    list = gt->ev_head;
-    gt->ev_head = gt->ev_tail = 0;
+    list = gt->ev_fill;
+    gt->ev_fill = gt->ev_drain;
+    gt->ev_drain = list;
     (void) pthread_mutex_unlock(&gt->lock);
 
-    while ((ev = list) != 0) {
-	list = ev->next;
+    for (cp = vstring_str(list); cp < vstring_end(list); cp += sizeof(*ev)) {
+	ev = (const GT_EVENT *) cp;
 	if (ev->generation != gt->generation) {
 	    gt->generation = ev->generation;
 	    gt_forget_all(gt);
@@ -1045,8 +1099,8 @@ static void gt_event(int unused_event, void *context)
 	default:
 	    msg_panic("gt_event: unknown event type %d", ev->type);
 	}
-	myfree((void *) ev);
     }
+    VSTRING_RESET(list);
 
     /*
      * A filter that holds more keys than it was made for answers "maybe"
@@ -1091,7 +1145,8 @@ static long gt_count(GREYLIST_STORE *store)
 static void gt_close(GREYLIST_STORE *store)
 {
     GREYLIST_THREAD *gt = (GREYLIST_THREAD *) store;
-    GT_EVENT *ev;
+    const GT_EVENT *ev;
+    const char *cp;
     int     err;
 
     (void) pthread_mutex_lock(&gt->lock);
@@ -1107,13 +1162,12 @@ static void gt_close(GREYLIST_STORE *store)
      * Results that nobody will read: requests that waited get no answer
      * (the process is going away).
      */
-    while ((ev = gt->ev_head) != 0) {
-	gt->ev_head = ev->next;
+    for (cp = vstring_str(gt->ev_fill); cp < vstring_end(gt->ev_fill); cp += sizeof(*ev)) {
+	ev = (const GT_EVENT *) cp;
 	if (ev->type == GT_EV_LOOKUP)
 	    gt_call_free(ev->call);
 	if (ev->type == GT_EV_SCANNED)
 	    gt_bloom_free(ev->bloom);
-	myfree((void *) ev);
     }
     (void) close(gt->pipe[0]);
     (void) close(gt->pipe[1]);
@@ -1123,6 +1177,10 @@ static void gt_close(GREYLIST_STORE *store)
 	gt_bloom_free(gt->bloom);
     vstring_free(gt->rec);
     vstring_free(gt->scan_cursor);
+    vstring_free(gt->op_fill);
+    vstring_free(gt->op_drain);
+    vstring_free(gt->ev_fill);
+    vstring_free(gt->ev_drain);
     (void) pthread_mutex_destroy(&gt->lock);
     (void) pthread_cond_destroy(&gt->wakeup);
     greylist_store_free(store);
@@ -1165,11 +1223,15 @@ GREYLIST_STORE *greylist_store_thread_open(GREYLIST_STORE *inner,
     gt->limits = *limits;
     if (gt->limits.cache_size < 0)
 	gt->limits.cache_size = 0;
-    gt->table = htable_create(1024);
+    gt->table = htable_create(GT_TABLE_SIZE(&gt->limits));
     gt->dirty_size = 1024;
     gt->dirty = (GT_DIRTY *) mymalloc(gt->dirty_size * sizeof(*gt->dirty));
     gt->rec = vstring_alloc(GREYLIST_TRIPLET_SIZE);
     gt->scan_cursor = vstring_alloc(100);
+    gt->op_fill = vstring_alloc(1 << 16);
+    gt->op_drain = vstring_alloc(1 << 16);
+    gt->ev_fill = vstring_alloc(1 << 12);
+    gt->ev_drain = vstring_alloc(1 << 12);
     gt->generation = inner->generation;
     gt->count = inner->count(inner);
     (void) htable_hash("", 0);			/* seed it in this thread */
