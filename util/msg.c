@@ -45,7 +45,8 @@
 /*	msg_output(): standard error (msg_stderr(3)), syslog (msg_syslog(3))
 /*	or postlogd (msg_logger(3)). A message is one line: embedded
 /*	newlines and other control characters are replaced so that nothing
-/*	that came from the network can forge a log record.
+/*	that came from the network can forge a log record. Messages from
+/*	several threads go out one at a time, each whole.
 /*
 /*	msg_info() reports progress; by convention verbose messages are
 /*	guarded by \fBif (msg_verbose)\fR.
