@@ -309,39 +309,29 @@ static void gt_bloom_free(GT_BLOOM *bp)
   * the lock).
   */
 
-/* gt_bloom_add - add a key */
+/* gt_bloom_probe - set a key's bits, or test them */
 
-static void gt_bloom_add(GT_BLOOM *bp, const char *key, ssize_t len)
+static int gt_bloom_probe(GT_BLOOM *bp, const char *key, ssize_t len, int set)
 {
     uint64_t h = htable_hash(key, len);
     uint64_t step = ((h >> 32) | (h << 32)) * 0x9E3779B97F4A7C15ULL | 1;
     uint64_t bit;
+    uint64_t mask;
     int     i;
 
     for (i = 0; i < GT_BLOOM_PROBES; i++, h += step) {
 	bit = h & bp->mask;
-	(void) __atomic_fetch_or(bp->words + (bit >> 6), (uint64_t) 1 << (bit & 63),
-				 __ATOMIC_RELAXED);
-    }
-}
-
-/* gt_bloom_test - may the key be there? */
-
-static int gt_bloom_test(GT_BLOOM *bp, const char *key, ssize_t len)
-{
-    uint64_t h = htable_hash(key, len);
-    uint64_t step = ((h >> 32) | (h << 32)) * 0x9E3779B97F4A7C15ULL | 1;
-    uint64_t bit;
-    int     i;
-
-    for (i = 0; i < GT_BLOOM_PROBES; i++, h += step) {
-	bit = h & bp->mask;
-	if ((__atomic_load_n(bp->words + (bit >> 6), __ATOMIC_RELAXED)
-	     & ((uint64_t) 1 << (bit & 63))) == 0)
+	mask = (uint64_t) 1 << (bit & 63);
+	if (set)
+	    (void) __atomic_fetch_or(bp->words + (bit >> 6), mask, __ATOMIC_RELAXED);
+	else if ((__atomic_load_n(bp->words + (bit >> 6), __ATOMIC_RELAXED) & mask) == 0)
 	    return (0);
     }
     return (1);
 }
+
+#define gt_bloom_add(bp, key, len)	((void) gt_bloom_probe((bp), (key), (len), 1))
+#define gt_bloom_test(bp, key, len)	gt_bloom_probe((bp), (key), (len), 0)
 
 /* gt_signal - tell the event loop that results wait (lock held) */
 
