@@ -71,28 +71,11 @@ static const char *status_name(int status)
     }
 }
 
-/* write_all - write to the peer socket */
-
-static void write_all(int fd, const char *buf, ssize_t len)
-{
-    ssize_t n;
-
-    while (len > 0) {
-	if ((n = write(fd, buf, len)) < 0) {
-	    if (errno == EINTR)
-		continue;
-	    ck_abort_msg("write: %s", strerror(errno));
-	}
-	buf += n;
-	len -= n;
-    }
-}
-
 /* write_str - write a string to the peer socket */
 
 static void write_str(int fd, const char *str)
 {
-    write_all(fd, str, strlen(str));
+    test_write_all(fd, str, strlen(str));
 }
 
  /*
@@ -410,9 +393,9 @@ START_TEST(test_scan)
 	peer_open = 1;
 	for (pos = 0; !done; pos++) {
 	    if (mode == MODE_SOCKET && pos == 0) {
-		write_all(fds[1], tp->input, len);
+		test_write_all(fds[1], tp->input, len);
 	    } else if (mode == MODE_BYTES && pos < len) {
-		write_all(fds[1], tp->input + pos, 1);
+		test_write_all(fds[1], tp->input + pos, 1);
 	    } else if (peer_open) {
 		(void) close(fds[1]);
 		peer_open = 0;

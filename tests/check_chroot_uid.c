@@ -123,6 +123,23 @@ static void want_ids(VSTRING *want, uid_t uid, gid_t gid, int root_group,
 		    uid == 0 ? "ok" : "fail", cwd, marker);
 }
 
+/* expect_ids - the child exited 0 and reported these IDs */
+
+static void expect_ids(int status, VSTRING *out, uid_t uid, gid_t gid,
+		               int root_group, const char *cwd,
+		               const char *marker)
+{
+    VSTRING *want = vstring_alloc(100);
+
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "got status 0x%x, want exit 0; output \"%s\"", status,
+		  vstring_str(out));
+    want_ids(want, uid, gid, root_group, cwd, marker);
+    ck_assert_msg(strcmp(vstring_str(out), vstring_str(want)) == 0,
+		  "got \"%s\", want \"%s\"", vstring_str(out), vstring_str(want));
+    vstring_free(want);
+}
+
 /* test_drop - become nobody */
 
 START_TEST(test_drop)
@@ -147,14 +164,8 @@ START_TEST(test_drop)
 		      "got \"%s\", want \"child: fatal: ...%s\"",
 		      vstring_str(out), vstring_str(want));
     } else {
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		      "got status 0x%x, want exit 0; output \"%s\"", status,
-		      vstring_str(out));
 	ck_assert(getcwd(cwd, sizeof(cwd)) != 0);
-	want_ids(want, pwd->pw_uid, pwd->pw_gid, 0, cwd, "no");
-	ck_assert_msg(strcmp(vstring_str(out), vstring_str(want)) == 0,
-		      "got \"%s\", want \"%s\"", vstring_str(out),
-		      vstring_str(want));
+	expect_ids(status, out, pwd->pw_uid, pwd->pw_gid, 0, cwd, "no");
 	ck_assert_int_ne(pwd->pw_uid, getuid());
 	ck_assert_int_ne(pwd->pw_gid, getgid());
     }
@@ -179,7 +190,6 @@ START_TEST(test_chroot_and_drop)
 {
     CHILD_ARGS args;
     VSTRING *out = vstring_alloc(100);
-    VSTRING *want = vstring_alloc(100);
     struct passwd *pwd;
     char   *dir;
     int     status;
@@ -192,16 +202,10 @@ START_TEST(test_chroot_and_drop)
     args.root_dir = dir;
     args.user = TEST_USER;
     status = unit_run_child(child_main, &args, out);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "got status 0x%x, want exit 0; output \"%s\"", status,
-		  vstring_str(out));
-    want_ids(want, pwd->pw_uid, pwd->pw_gid, 0, "/", "yes");
-    ck_assert_msg(strcmp(vstring_str(out), vstring_str(want)) == 0,
-		  "got \"%s\", want \"%s\"", vstring_str(out), vstring_str(want));
+    expect_ids(status, out, pwd->pw_uid, pwd->pw_gid, 0, "/", "yes");
     test_rmdir(dir);
     myfree(dir);
     vstring_free(out);
-    vstring_free(want);
 }
 END_TEST
 
@@ -211,7 +215,6 @@ START_TEST(test_chroot_only)
 {
     CHILD_ARGS args;
     VSTRING *out = vstring_alloc(100);
-    VSTRING *want = vstring_alloc(100);
     char   *dir;
     int     status;
 
@@ -221,16 +224,10 @@ START_TEST(test_chroot_only)
     args.root_dir = dir;
     args.user = 0;
     status = unit_run_child(child_main, &args, out);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "got status 0x%x, want exit 0; output \"%s\"", status,
-		  vstring_str(out));
-    want_ids(want, getuid(), getgid(), in_root_group(), "/", "yes");
-    ck_assert_msg(strcmp(vstring_str(out), vstring_str(want)) == 0,
-		  "got \"%s\", want \"%s\"", vstring_str(out), vstring_str(want));
+    expect_ids(status, out, getuid(), getgid(), in_root_group(), "/", "yes");
     test_rmdir(dir);
     myfree(dir);
     vstring_free(out);
-    vstring_free(want);
 }
 END_TEST
 

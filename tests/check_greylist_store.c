@@ -53,7 +53,6 @@
 #include <msg.h>
 #include <mymalloc.h>
 #include <vstring.h>
-#include <inet_prefix.h>
 
 /* Application-specific. */
 
@@ -65,6 +64,7 @@
 
 #include "testlib.h"
 #include "unitlib.h"
+#include "storelib.h"
 
  /*
   * The fake clock.
@@ -80,17 +80,6 @@
 
 #define STR(x)		vstring_str(x)
 #define LEN(x)		VSTRING_LEN(x)
-
-/* action_label - printable action */
-
-static const char *action_label(int action)
-{
-    static const char *names[] = {
-	"0", "NEW", "EARLY", "PASS", "KNOWN", "WHITELIST", "ERROR", "SKIP",
-    };
-
-    return (action >= 0 && action <= 7 ? names[action] : "?");
-}
 
 /* test_policy - the limits */
 
@@ -567,47 +556,16 @@ static GREYLIST_STORE *store_open(int flags, int lock_timeout)
 }
 
  /*
-  * decide() is asynchronous in shape; the B+tree answers before it returns.
+  * decide() is asynchronous in shape; the B+tree answers before it returns
+  * (storelib wait time 0).
   */
-typedef struct RESULT {
-    int     calls;
-    GREYLIST_DECISION decision;
-} RESULT;
-
-/* decide_done - the callback */
-
-static void decide_done(const GREYLIST_DECISION *dp, void *context)
-{
-    RESULT *rp = (RESULT *) context;
-
-    rp->calls++;
-    rp->decision = *dp;
-}
-
-/* build_keys - keys of a request */
-
-static void build_keys(const char *client, const char *sender, const char *rcpt)
-{
-    INET_ADDR addr;
-
-    if (!inet_addr_parse(client, &addr))
-	ck_abort_msg("bad test address %s", client);
-    greylist_keys_build(keys, &addr, 32, 64, sender, rcpt);
-}
 
 /* decide - one request, exactly one answer */
 
 static GREYLIST_DECISION decide(GREYLIST_STORE *store, const char *client,
 					const char *rcpt, time_t now)
 {
-    RESULT  result;
-
-    build_keys(client, "sender@example.org", rcpt);
-    result.calls = 0;
-    store->decide(store, keys, now, decide_done, (void *) &result);
-    ck_assert_msg(result.calls == 1, "%s: done() called %d times", rcpt,
-		  result.calls);
-    return (result.decision);
+    return (storelib_decide(store, keys, client, rcpt, now, 0, (int *) 0));
 }
 
 /* expect - one request with the wanted action */
@@ -616,12 +574,7 @@ static GREYLIST_DECISION expect(GREYLIST_STORE *store, const char *client,
 					const char *rcpt, time_t now,
 					int want)
 {
-    GREYLIST_DECISION got = decide(store, client, rcpt, now);
-
-    ck_assert_msg(got.action == want, "%s %s at T0%+ld: got %s, want %s",
-		  client, rcpt, (long) (now - T0), action_label(got.action),
-		  action_label(want));
-    return (got);
+    return (storelib_expect(store, keys, client, rcpt, now, T0, 0, want));
 }
 
 /* raw_put - write a record with Tokyo Cabinet, in a transaction */
@@ -800,15 +753,14 @@ END_TEST
 static void crash_child(void *context)
 {
     GREYLIST_STORE *store;
-    RESULT  result;
+    STORELIB_RESULT result;
 
     store = greylist_store_open(STR(db_spec), &policy, 0, 1);
-    build_keys("192.0.2.1", "sender@example.org", "committed@example.com");
-    store->decide(store, keys, T0, decide_done, (void *) &result);
+    storelib_submit(store, keys, "192.0.2.1", "committed@example.com", T0,
+		    &result);
     if (result.decision.action != GREYLIST_ACT_NEW || store->commit(store) != 0)
 	_exit(3);
-    build_keys("192.0.2.1", "sender@example.org", "lost@example.com");
-    store->decide(store, keys, T0, decide_done, (void *) &result);
+    storelib_submit(store, keys, "192.0.2.1", "lost@example.com", T0, &result);
     if (result.decision.action != GREYLIST_ACT_NEW)
 	_exit(4);
     _exit(0);				/* as kill -9: no close, no commit */
@@ -1025,7 +977,7 @@ START_TEST(test_bad_triplet_record)
 {
     GREYLIST_STORE *store;
 
-    build_keys("192.0.2.1", "sender@example.org", "a@example.com");
+    storelib_keys(keys, "192.0.2.1", "a@example.com");
     raw_put(STR(keys->triplet), LEN(keys->triplet), "\x09TTTT", 5);
 
     store = store_open(0, 1);
@@ -1054,7 +1006,7 @@ START_TEST(test_bad_client_record)
      */
     greylist_client_encode(&client, rec);
     STR(rec)[0] = 2;
-    build_keys("192.0.2.1", "sender@example.org", "a@example.com");
+    storelib_keys(keys, "192.0.2.1", "a@example.com");
     raw_put(STR(keys->client), LEN(keys->client), STR(rec), LEN(rec));
 
     store = store_open(0, 1);
@@ -1328,7 +1280,7 @@ START_TEST(test_per_request_timeout)
     got = decide(store, "192.0.2.1", "a@example.com", AT(DELAY + 1));
     elapsed = unit_now_ms() - start;
     ck_assert_msg(got.action == GREYLIST_ACT_ERROR, "got %s, want ERROR",
-		  action_label(got.action));
+		  storelib_action_label(got.action));
     ck_assert_msg(elapsed >= 950, "gave up after %lld ms, want 1 s", elapsed);
     ck_assert_msg(elapsed < 10000 * unit_slack(), "gave up after %lld ms", elapsed);
     ck_assert_msg(test_msg_contains("locked by another process (waited 1 seconds for the lock): letting mail through"),
@@ -1370,7 +1322,7 @@ START_TEST(test_per_request_open_locked)
     got = decide(store, "192.0.2.1", "r0@example.com", AT(DELAY + 1));
     elapsed = unit_now_ms() - start;
     ck_assert_msg(got.action == GREYLIST_ACT_ERROR, "got %s, want ERROR",
-		  action_label(got.action));
+		  storelib_action_label(got.action));
     ck_assert_msg(elapsed >= 950, "gave up after %lld ms, want 1 s", elapsed);
 
     holder_stop();
@@ -1457,7 +1409,7 @@ START_TEST(test_per_request_gone)
 	ck_abort_msg("rename: %s", strerror(errno));
     got = decide(store, "192.0.2.1", "a@example.com", AT(DELAY + 1));
     ck_assert_msg(got.action == GREYLIST_ACT_ERROR, "got %s, want ERROR",
-		  action_label(got.action));
+		  storelib_action_label(got.action));
     ck_assert_msg(test_msg_contains("cannot open database")
 		  && test_msg_contains("letting mail through"), "got: %s",
 		  test_msg_log());

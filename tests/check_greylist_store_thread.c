@@ -54,6 +54,7 @@
 
 #include "testlib.h"
 #include "unitlib.h"
+#include "storelib.h"
 
 #define AT(x)		(T0 + (x))
 #define DELAY		60
@@ -100,46 +101,7 @@ static void teardown(void)
     myfree(tmpdir);
 }
 
-static const char *action_label(int action)
-{
-    return (action == 0 ? "(none)" : greylist_action_name(action));
-}
-
-typedef struct RESULT {
-    int     calls;
-    GREYLIST_DECISION decision;
-} RESULT;
-
-static void decide_done(const GREYLIST_DECISION *dp, void *context)
-{
-    RESULT *rp = (RESULT *) context;
-
-    rp->calls++;
-    rp->decision = *dp;
-}
-
-/* run_until - run the event loop until a condition holds */
-
-static int run_until(int (*cond) (void *), void *context, int ms)
-{
-    long long deadline;
-    struct timespec ts;
-
-    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
-    deadline = (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + ms;
-    while (!cond(context)) {
-	(void) clock_gettime(CLOCK_MONOTONIC, &ts);
-	if ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000 >= deadline)
-	    return (0);
-	event_loop(10);
-    }
-    return (1);
-}
-
-static int answered(void *context)
-{
-    return (((RESULT *) context)->calls > 0);
-}
+/* filter_ready - storelib_run_until() condition */
 
 static int filter_ready(void *context)
 {
@@ -151,20 +113,7 @@ static int filter_ready(void *context)
 static GREYLIST_DECISION decide(GREYLIST_STORE *store, const char *client,
 				        const char *rcpt, time_t now, int *sync)
 {
-    RESULT  result;
-    INET_ADDR addr;
-
-    if (!inet_addr_parse(client, &addr))
-	ck_abort_msg("bad test address %s", client);
-    greylist_keys_build(keys, &addr, 32, 64, "sender@example.org", rcpt);
-    result.calls = 0;
-    store->decide(store, keys, now, decide_done, (void *) &result);
-    if (sync)
-	*sync = (result.calls == 1);
-    ck_assert_msg(run_until(answered, (void *) &result, WAIT_MS),
-		  "%s: no answer from the database thread", rcpt);
-    ck_assert_msg(result.calls == 1, "%s: done() called %d times", rcpt, result.calls);
-    return (result.decision);
+    return (storelib_decide(store, keys, client, rcpt, now, WAIT_MS, sync));
 }
 
 /* expect - one request with the wanted action */
@@ -172,11 +121,22 @@ static GREYLIST_DECISION decide(GREYLIST_STORE *store, const char *client,
 static void expect(GREYLIST_STORE *store, const char *client, const char *rcpt,
 		           time_t now, int want)
 {
-    GREYLIST_DECISION got = decide(store, client, rcpt, now, (int *) 0);
+    (void) storelib_expect(store, keys, client, rcpt, now, T0, WAIT_MS, want);
+}
 
-    ck_assert_msg(got.action == want, "%s %s at T0%+ld: got %s, want %s",
-		  client, rcpt, (long) (now - T0), action_label(got.action),
-		  action_label(want));
+/* expect_series - <tag>0..<tag>n-1@example.com, step seconds apart */
+
+static void expect_series(GREYLIST_STORE *store, const char *client,
+			          const char *tag, int n, time_t start,
+			          int step, int want)
+{
+    char    rcpt[64];
+    int     i;
+
+    for (i = 0; i < n; i++) {
+	snprintf(rcpt, sizeof(rcpt), "%s%d@example.com", tag, i);
+	expect(store, client, rcpt, start + (time_t) i * step, want);
+    }
 }
 
 static GREYLIST_STORE *open_btree(void)
@@ -229,7 +189,7 @@ START_TEST(test_filter_answers_new)
     int     sync;
     int     i;
 
-    ck_assert_msg(run_until(filter_ready, (void *) store, WAIT_MS),
+    ck_assert_msg(storelib_run_until(filter_ready, (void *) store, WAIT_MS),
 		  "key filter not ready");
     for (i = 0; i < 50; i++) {
 	snprintf(rcpt, sizeof(rcpt), "new%d@example.com", i);
@@ -260,7 +220,7 @@ START_TEST(test_file_records)
     store = open_thread();
     /* Before the filter is ready: the thread looks. */
     expect(store, "192.0.2.3", "old@example.com", AT(DELAY + 1), GREYLIST_ACT_PASS);
-    ck_assert_msg(run_until(filter_ready, (void *) store, WAIT_MS),
+    ck_assert_msg(storelib_run_until(filter_ready, (void *) store, WAIT_MS),
 		  "key filter not ready");
     /* After: the filter says "maybe", the thread looks. */
     got = decide(store, "192.0.2.3", "early@example.com", AT(40), &sync);
@@ -274,22 +234,15 @@ END_TEST
 START_TEST(test_cache_trim)
 {
     GREYLIST_STORE *store;
-    char    rcpt[64];
-    int     i;
 
     limits.cache_size = 4;
     store = open_thread();
-    for (i = 0; i < 40; i++) {
-	snprintf(rcpt, sizeof(rcpt), "trim%d@example.com", i);
-	expect(store, "192.0.2.4", rcpt, AT(i), GREYLIST_ACT_NEW);
-    }
+    expect_series(store, "192.0.2.4", "trim", 40, AT(0), 1, GREYLIST_ACT_NEW);
     /* Wait for commits, so that the early ones leave memory. */
     event_loop(3 * limits.commit_ms);
     event_loop(3 * limits.commit_ms);
-    for (i = 0; i < 40; i++) {
-	snprintf(rcpt, sizeof(rcpt), "trim%d@example.com", i);
-	expect(store, "192.0.2.4", rcpt, AT(DELAY + 100), GREYLIST_ACT_PASS);
-    }
+    expect_series(store, "192.0.2.4", "trim", 40, AT(DELAY + 100), 0,
+		  GREYLIST_ACT_PASS);
     store->close(store);
 }
 
@@ -300,13 +253,8 @@ END_TEST
 static void kill_child(int wait_commit)
 {
     GREYLIST_STORE *store = open_thread();
-    char    rcpt[64];
-    int     i;
 
-    for (i = 0; i < 20; i++) {
-	snprintf(rcpt, sizeof(rcpt), "kill%d@example.com", i);
-	expect(store, "192.0.2.5", rcpt, AT(i), GREYLIST_ACT_NEW);
-    }
+    expect_series(store, "192.0.2.5", "kill", 20, AT(0), 1, GREYLIST_ACT_NEW);
     if (wait_commit) {
 	event_loop(5 * limits.commit_ms);
 	event_loop(5 * limits.commit_ms);
@@ -318,10 +266,8 @@ static void kill_child(int wait_commit)
 START_TEST(test_killed_after_commit)
 {
     GREYLIST_STORE *store;
-    char    rcpt[64];
     pid_t   pid;
     int     status;
-    int     i;
 
     (void) fflush(stdout);
     if ((pid = fork()) < 0)
@@ -332,10 +278,8 @@ START_TEST(test_killed_after_commit)
     ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 		  "child did not die of SIGKILL (status 0x%x)", status);
     store = open_btree();
-    for (i = 0; i < 20; i++) {
-	snprintf(rcpt, sizeof(rcpt), "kill%d@example.com", i);
-	plain_expect(store, "192.0.2.5", rcpt, AT(DELAY + 100), GREYLIST_ACT_PASS);
-    }
+    expect_series(store, "192.0.2.5", "kill", 20, AT(DELAY + 100), 0,
+		  GREYLIST_ACT_PASS);
     store->close(store);
 }
 
@@ -345,16 +289,13 @@ START_TEST(test_expiry)
 {
     GREYLIST_STORE *store;
     time_t  now = time((time_t *) 0);
-    char    rcpt[64];
     long    before;
     int     i;
 
     /* Triplets greylisted two hours ago: past the retry window. */
     store = open_btree();
-    for (i = 0; i < 300; i++) {
-	snprintf(rcpt, sizeof(rcpt), "due%d@example.com", i);
-	expect(store, "192.0.2.6", rcpt, now - 7200, GREYLIST_ACT_NEW);
-    }
+    expect_series(store, "192.0.2.6", "due", 300, now - 7200, 0,
+		  GREYLIST_ACT_NEW);
     expect(store, "192.0.2.6", "fresh@example.com", now, GREYLIST_ACT_NEW);
     before = store->count(store);
     store->close(store);
@@ -377,16 +318,11 @@ END_TEST
 START_TEST(test_overload)
 {
     GREYLIST_STORE *store;
-    char    rcpt[64];
-    int     i;
 
     limits.queue_limit = 5;
     limits.commit_ms = 60000;
     store = open_thread();
-    for (i = 0; i < 5; i++) {
-	snprintf(rcpt, sizeof(rcpt), "load%d@example.com", i);
-	expect(store, "192.0.2.7", rcpt, AT(i), GREYLIST_ACT_NEW);
-    }
+    expect_series(store, "192.0.2.7", "load", 5, AT(0), 1, GREYLIST_ACT_NEW);
     expect(store, "192.0.2.7", "over@example.com", AT(5), GREYLIST_ACT_ERROR);
     ck_assert_msg(test_msg_contains("updates wait for the disk (limit 5)"),
 		  "no overload warning: %s", test_msg_log());
@@ -398,16 +334,13 @@ END_TEST
 START_TEST(test_close_while_waiting)
 {
     GREYLIST_STORE *store = open_btree();
-    RESULT  result;
-    INET_ADDR addr;
+    STORELIB_RESULT result;
 
     expect(store, "192.0.2.8", "wait@example.com", AT(0), GREYLIST_ACT_NEW);
     store->close(store);
     store = open_thread();
-    (void) inet_addr_parse("192.0.2.8", &addr);
-    greylist_keys_build(keys, &addr, 32, 64, "sender@example.org", "wait@example.com");
-    result.calls = 0;
-    store->decide(store, keys, AT(1), decide_done, (void *) &result);
+    storelib_submit(store, keys, "192.0.2.8", "wait@example.com", AT(1),
+		    &result);
     store->close(store);
     ck_assert_int_eq(result.calls, 0);
 }

@@ -40,7 +40,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Utility library. */
@@ -280,31 +279,6 @@ static void daemon_kill(void)
     daemon_pid = 0;
 }
 
-/* daemon_path - the newest daemon binary */
-
-static const char *daemon_path(void)
-{
-    static VSTRING *path;
-    VSTRING *other = vstring_alloc(100);
-    struct stat st1;
-    struct stat st2;
-    int     ok1;
-    int     ok2;
-
-    if (path == 0)
-	path = vstring_alloc(100);
-    vstring_sprintf(path, "%s/libexec/greylistd", test_topdir());
-    vstring_sprintf(other, "%s/greylistd/greylistd", test_topdir());
-    ok1 = (stat(STR(path), &st1) == 0);
-    ok2 = (stat(STR(other), &st2) == 0);
-    if (ok2 && (!ok1 || st2.st_mtime > st1.st_mtime))
-	vstring_strcpy(path, STR(other));
-    else if (!ok1)
-	ck_abort_msg("no daemon: %s or %s", STR(path), STR(other));
-    vstring_free(other);
-    return (STR(path));
-}
-
 /* subst - replace @TMP@ */
 
 static const char *subst(VSTRING *buf, const char *text, const char *dir)
@@ -336,42 +310,6 @@ static void give_to_postfix(const char *path)
 	ck_abort_msg("chown %s: %s", path, strerror(errno));
 }
 
-/* read_file - the whole file */
-
-static const char *read_file(VSTRING *buf, const char *path)
-{
-    char    chunk[4096];
-    ssize_t n;
-    int     fd;
-
-    VSTRING_RESET(buf);
-    if ((fd = open(path, O_RDONLY)) >= 0) {
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-	    vstring_memcat(buf, chunk, n);
-	(void) close(fd);
-    }
-    VSTRING_TERMINATE(buf);
-    return (STR(buf));
-}
-
-/* wait_exit - waitpid with a deadline; 0: still running */
-
-static int wait_exit(pid_t pid, int *status, long long ms)
-{
-    long long deadline = unit_now_ms() + ms;
-    struct timespec nap = {0, 10 * 1000000L};
-    pid_t   got;
-
-    while ((got = waitpid(pid, status, WNOHANG)) == 0) {
-	if (unit_now_ms() > deadline)
-	    return (0);
-	nanosleep(&nap, (struct timespec *) 0);
-    }
-    if (got != pid)
-	ck_abort_msg("waitpid %ld: %s", (long) pid, strerror(errno));
-    return (1);
-}
-
 /* test_config - one configuration */
 
 START_TEST(test_config)
@@ -389,7 +327,7 @@ START_TEST(test_config)
     int     status;
     int     started;
     long long deadline;
-    struct timespec nap = {0, 10 * 1000000L};
+    const char *program;
     int     i;
 
     if (cc->data == DATA_ROOT && geteuid() != 0) {
@@ -439,6 +377,7 @@ START_TEST(test_config)
 	argv[argc++] = mystrdup(cc->args[i]);
     argv[argc] = 0;
     vstring_sprintf(log, "%s/stderr", dir);
+    program = test_daemon_path();
 
     (void) fflush(stdout);
     (void) fflush(stderr);
@@ -453,7 +392,7 @@ START_TEST(test_config)
 	(void) setenv("MAIL_CONFIG", dir, 1);
 	(void) unsetenv("MAIL_VERBOSE");
 	(void) unsetenv("GENERATION");
-	execv(daemon_path(), argv);
+	execv(program, argv);
 	_exit(127);
     }
     daemon_owner = getpid();
@@ -463,48 +402,48 @@ START_TEST(test_config)
      * start logs the post-init line; then SIGTERM must end it cleanly.
      */
     if (cc->want_status == WANT_FATAL) {
-	started = wait_exit(daemon_pid, &status, 15000 * unit_slack());
+	started = test_wait_pid(daemon_pid, &status, 15000 * unit_slack());
 	if (!started)
 	    daemon_kill();
 	ck_assert_msg(started, "%s: still running after 15 s: %s", cc->label,
-		      read_file(text, STR(log)));
+		      test_read_file(text, STR(log)));
 	daemon_pid = 0;
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
 		      "%s: status 0x%x, want exit 1: %s", cc->label, status,
-		      read_file(text, STR(log)));
-	ck_assert_msg(strstr(read_file(text, STR(log)), "fatal: ") != 0,
+		      test_read_file(text, STR(log)));
+	ck_assert_msg(strstr(test_read_file(text, STR(log)), "fatal: ") != 0,
 		      "%s: no fatal error: %s", cc->label, STR(text));
     } else {
 	deadline = unit_now_ms() + 15000 * unit_slack();
 	started = 0;
 	while (!started && unit_now_ms() < deadline) {
-	    if (strstr(read_file(text, STR(log)), ", delay ") != 0)
+	    if (strstr(test_read_file(text, STR(log)), ", delay ") != 0)
 		started = 1;
 	    else if (waitpid(daemon_pid, &status, WNOHANG) == daemon_pid)
 		break;
 	    else
-		nanosleep(&nap, (struct timespec *) 0);
+		test_sleep_ms(10);
 	}
 	if (!started)
 	    daemon_kill();
 	ck_assert_msg(started, "%s: did not start: %s", cc->label,
-		      read_file(text, STR(log)));
+		      test_read_file(text, STR(log)));
 	(void) kill(daemon_pid, SIGTERM);
-	started = wait_exit(daemon_pid, &status, 10000 * unit_slack());
+	started = test_wait_pid(daemon_pid, &status, 10000 * unit_slack());
 	if (!started)
 	    daemon_kill();
 	ck_assert_msg(started, "%s: SIGTERM did not end it", cc->label);
 	daemon_pid = 0;
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		      "%s: status 0x%x, want exit 0: %s", cc->label, status,
-		      read_file(text, STR(log)));
-	ck_assert_msg(strstr(read_file(text, STR(log)), "terminated -- exiting") != 0,
+		      test_read_file(text, STR(log)));
+	ck_assert_msg(strstr(test_read_file(text, STR(log)), "terminated -- exiting") != 0,
 		      "%s: no clean exit: %s", cc->label, STR(text));
 	ck_assert_msg(strstr(STR(text), "fatal: ") == 0, "%s: %s", cc->label,
 		      STR(text));
     }
     for (i = 0; i < 3 && cc->want[i]; i++)
-	ck_assert_msg(strstr(read_file(text, STR(log)),
+	ck_assert_msg(strstr(test_read_file(text, STR(log)),
 			     subst(want, cc->want[i], dir)) != 0,
 		      "%s: got \"%s\", want \"%s\"", cc->label, STR(text),
 		      STR(want));

@@ -67,7 +67,6 @@
 #include <sys_defs.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -247,22 +246,10 @@ static void setup(void)
 
 static int fm_reap(int timeout_ms)
 {
-    long long deadline = unit_now_ms() + timeout_ms;
-    pid_t   ret;
-
-    if (fm.pid <= 0 || fm.reaped)
-	return (fm.reaped);
-    for (;;) {
-	if ((ret = waitpid(fm.pid, &fm.wstatus, WNOHANG)) == fm.pid) {
-	    fm.reaped = 1;
-	    return (1);
-	}
-	if (ret < 0 && errno != EINTR)
-	    ck_abort_msg("waitpid %ld: %s", (long) fm.pid, strerror(errno));
-	if (unit_now_ms() >= deadline)
-	    return (0);
-	(void) poll((struct pollfd *) 0, 0, 10);
-    }
+    if (fm.pid > 0 && !fm.reaped
+	&& test_wait_pid(fm.pid, &fm.wstatus, timeout_ms))
+	fm.reaped = 1;
+    return (fm.reaped);
 }
 
 /* teardown - kill and reap the child, remove the directory */
@@ -313,18 +300,7 @@ static VSTRING *fm_str(void)
 
 static const char *fm_log(void)
 {
-    char    buf[4096];
-    ssize_t n;
-    int     fd;
-
-    VSTRING_RESET(fm.log);
-    if ((fd = open(fm.log_path, O_RDONLY | O_CLOEXEC)) >= 0) {
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-	    vstring_memcat(fm.log, buf, n);
-	(void) close(fd);
-    }
-    VSTRING_TERMINATE(fm.log);
-    return (vstring_str(fm.log));
+    return (test_read_file(fm.log, fm.log_path));
 }
 
 /* fm_log_contains - does the child's log have this text? */
@@ -350,20 +326,7 @@ static int move_high(int fd)
 
 static int listen_unix(const char *path)
 {
-    struct sockaddr_un sun;
-    int     fd;
-
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-	ck_abort_msg("socket: %s", strerror(errno));
-    memset(&sun, 0, sizeof(sun));
-    sun.sun_family = AF_UNIX;
-    ck_assert(strlen(path) < sizeof(sun.sun_path));
-    strcpy(sun.sun_path, path);
-    if (bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0
-	|| listen(fd, 64) < 0)
-	ck_abort_msg("bind/listen %s: %s", path, strerror(errno));
-    (void) chmod(path, 0666);
-    return (move_high(fd));
+    return (move_high(test_unix_listen(path)));
 }
 
 /* fm_vstart - start the child with the given generation and options */
@@ -642,15 +605,9 @@ static int expect_status_pairs(int quiet_ms)
 
 static int client_connect_to(const char *path)
 {
-    struct sockaddr_un sun;
     int     fd;
 
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-	ck_abort_msg("socket: %s", strerror(errno));
-    memset(&sun, 0, sizeof(sun));
-    sun.sun_family = AF_UNIX;
-    strcpy(sun.sun_path, path);
-    if (connect(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
+    if ((fd = test_unix_connect(path, 0)) < 0)
 	ck_abort_msg("connect %s: %s", path, strerror(errno));
     return (fd);
 }
@@ -659,42 +616,11 @@ static int client_connect_to(const char *path)
 
 /* client_send - write everything */
 
-static void client_send(int fd, const char *text)
-{
-    size_t  len = strlen(text);
-    ssize_t n;
+#define client_send(fd, text)	test_write_all((fd), (text), -1)
 
-    while (len > 0) {
-	if ((n = send(fd, text, len, MSG_NOSIGNAL)) < 0) {
-	    if (errno == EINTR)
-		continue;
-	    ck_abort_msg("send: %s", strerror(errno));
-	}
-	text += n;
-	len -= n;
-    }
-}
+/* client_try_send - write everything; false if the daemon closed */
 
- /* client_try_send - write everything; false if the daemon closed */
-
-static int client_try_send(int fd, const char *text)
-{
-    size_t  len = strlen(text);
-    ssize_t n;
-
-    while (len > 0) {
-	if ((n = send(fd, text, len, MSG_NOSIGNAL)) < 0) {
-	    if (errno == EINTR)
-		continue;
-	    if (errno == EPIPE || errno == ECONNRESET)
-		return (0);
-	    ck_abort_msg("send: %s", strerror(errno));
-	}
-	text += n;
-	len -= n;
-    }
-    return (1);
-}
+#define client_try_send(fd, text) test_write((fd), (text), -1)
 
  /*
   * client_read - read until "count" replies (each ends with an empty line)
@@ -705,12 +631,9 @@ static const char *client_read(int fd, VSTRING *got, int count, int timeout_ms,
 			               int *eof)
 {
     long long deadline = unit_now_ms() + timeout_ms;
-    struct pollfd pfd;
-    char    buf[4096];
-    ssize_t n;
     int     seen;
     const char *cp;
-    long long left;
+    int     more;
 
     VSTRING_RESET(got);
     VSTRING_TERMINATE(got);
@@ -720,16 +643,9 @@ static const char *client_read(int fd, VSTRING *got, int count, int timeout_ms,
 	    seen++;
 	if (seen >= count)
 	    break;
-	if ((left = deadline - unit_now_ms()) <= 0)
+	if ((more = test_read_more(fd, got, deadline)) < 0)
 	    break;
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, (int) left) <= 0)
-	    continue;
-	if ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-	    vstring_memcat(got, buf, n);
-	    VSTRING_TERMINATE(got);
-	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+	if (more == 0) {
 	    *eof = 1;
 	    break;
 	}

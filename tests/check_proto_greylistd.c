@@ -42,13 +42,11 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -115,58 +113,6 @@ static void server_kill_all(void)
 	test_rmdir(own_dir);			/* after a failed test */
 }
 
-/* daemon_path - the newest daemon binary */
-
-static const char *daemon_path(void)
-{
-    static VSTRING *path;
-    VSTRING *other = vstring_alloc(100);
-    struct stat st1;
-    struct stat st2;
-    int     ok1;
-    int     ok2;
-
-    if (path == 0)
-	path = vstring_alloc(100);
-    vstring_sprintf(path, "%s/libexec/greylistd", test_topdir());
-    vstring_sprintf(other, "%s/greylistd/greylistd", test_topdir());
-    ok1 = (stat(STR(path), &st1) == 0);
-    ok2 = (stat(STR(other), &st2) == 0);
-    if (ok2 && (!ok1 || st2.st_mtime > st1.st_mtime))
-	vstring_strcpy(path, STR(other));
-    vstring_free(other);
-    return (STR(path));
-}
-
-/* read_file - the whole file */
-
-static const char *read_file(VSTRING *buf, const char *path)
-{
-    char    chunk[4096];
-    ssize_t n;
-    int     fd;
-
-    VSTRING_RESET(buf);
-    if ((fd = open(path, O_RDONLY)) >= 0) {
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-	    vstring_memcat(buf, chunk, n);
-	(void) close(fd);
-    }
-    VSTRING_TERMINATE(buf);
-    return (STR(buf));
-}
-
-/* nap_ms - sleep a little */
-
-static void nap_ms(int ms)
-{
-    struct timespec ts;
-
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, (struct timespec *) 0);
-}
-
 /* server_create - a private configuration */
 
 static SERVER *server_create(const char *dir)
@@ -226,7 +172,8 @@ static void server_free(SERVER *sp)
 
 /* server_exec - the child: run the daemon */
 
-static void server_exec(SERVER *sp, const char *listen, int stdio_fd)
+static void server_exec(SERVER *sp, const char *program, const char *listen,
+			        int stdio_fd)
 {
     int     fd;
 
@@ -247,9 +194,9 @@ static void server_exec(SERVER *sp, const char *listen, int stdio_fd)
     (void) unsetenv("GENERATION");
     (void) signal(SIGPIPE, SIG_DFL);
     if (listen)
-	execl(daemon_path(), "greylistd", "-L", listen, (char *) 0);
+	execl(program, "greylistd", "-L", listen, (char *) 0);
     else
-	execl(daemon_path(), "greylistd", "-S", (char *) 0);
+	execl(program, "greylistd", "-S", (char *) 0);
     _exit(127);
 }
 
@@ -261,7 +208,7 @@ static int server_port(SERVER *sp)
     const char *cp;
     int     port = -1;
 
-    if ((cp = strstr(read_file(text, STR(sp->log)), "(port ")) != 0)
+    if ((cp = strstr(test_read_file(text, STR(sp->log)), "(port ")) != 0)
 	port = atoi(cp + 6);
     vstring_free(text);
     return (port);
@@ -271,33 +218,22 @@ static int server_port(SERVER *sp)
 
 static int try_connect(const char *endpoint)
 {
-    struct sockaddr_un sun;
     struct sockaddr_in sin;
     const char *cp;
     int     fd;
 
-    if (strncmp(endpoint, "unix:", 5) == 0) {
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(endpoint + 5) >= sizeof(sun.sun_path))
-	    ck_abort_msg("socket path too long: %s", endpoint);
-	strcpy(sun.sun_path, endpoint + 5);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-	    ck_abort_msg("socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *) &sun, sizeof(sun)) == 0)
-	    return (fd);
-    } else {
-	if ((cp = strrchr(endpoint, ':')) == 0)
-	    ck_abort_msg("bad endpoint %s", endpoint);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(atoi(cp + 1));
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-	    ck_abort_msg("socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *) &sin, sizeof(sin)) == 0)
-	    return (fd);
-    }
+    if (strncmp(endpoint, "unix:", 5) == 0)
+	return (test_unix_connect(endpoint + 5, 0));
+    if ((cp = strrchr(endpoint, ':')) == 0)
+	ck_abort_msg("bad endpoint %s", endpoint);
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(atoi(cp + 1));
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+	ck_abort_msg("socket: %s", strerror(errno));
+    if (connect(fd, (struct sockaddr *) &sin, sizeof(sin)) == 0)
+	return (fd);
     (void) close(fd);
     return (-1);
 }
@@ -306,6 +242,7 @@ static int try_connect(const char *endpoint)
 
 static void server_start(SERVER *sp, const char *listen)
 {
+    const char *program = test_daemon_path();
     VSTRING *text = vstring_alloc(1000);
     long long deadline = unit_now_ms() + START_MS;
     int     status;
@@ -317,7 +254,7 @@ static void server_start(SERVER *sp, const char *listen)
     if ((sp->pid = fork()) < 0)
 	ck_abort_msg("fork: %s", strerror(errno));
     if (sp->pid == 0)
-	server_exec(sp, listen, -1);
+	server_exec(sp, program, listen, -1);
     sp->owner = getpid();
 
     /*
@@ -328,12 +265,12 @@ static void server_start(SERVER *sp, const char *listen)
 	    if (waitpid(sp->pid, &status, WNOHANG) == sp->pid) {
 		sp->pid = 0;
 		ck_abort_msg("daemon exited with status 0x%x: %s", status,
-			     read_file(text, STR(sp->log)));
+			     test_read_file(text, STR(sp->log)));
 	    }
 	    if (unit_now_ms() > deadline)
 		ck_abort_msg("no \"listening on\" port after %lld ms: %s",
-			     (long long) START_MS, read_file(text, STR(sp->log)));
-	    nap_ms(10);
+			     (long long) START_MS, test_read_file(text, STR(sp->log)));
+	    test_sleep_ms(10);
 	}
 	ck_assert_msg(port > 0 && port < 65536, "bad port %d", port);
 	vstring_sprintf(sp->endpoint, "inet:127.0.0.1:%d", port);
@@ -346,18 +283,18 @@ static void server_start(SERVER *sp, const char *listen)
      * the database is open.
      */
     while ((fd = try_connect(STR(sp->endpoint))) < 0
-	   || strstr(read_file(text, STR(sp->log)), ", delay ") == 0) {
+	   || strstr(test_read_file(text, STR(sp->log)), ", delay ") == 0) {
 	if (fd >= 0)
 	    (void) close(fd);
 	if (waitpid(sp->pid, &status, WNOHANG) == sp->pid) {
 	    sp->pid = 0;
 	    ck_abort_msg("daemon exited with status 0x%x: %s", status,
-			 read_file(text, STR(sp->log)));
+			 test_read_file(text, STR(sp->log)));
 	}
 	if (unit_now_ms() > deadline)
 	    ck_abort_msg("daemon does not accept after %lld ms: %s",
-			 (long long) START_MS, read_file(text, STR(sp->log)));
-	nap_ms(10);
+			 (long long) START_MS, test_read_file(text, STR(sp->log)));
+	test_sleep_ms(10);
     }
     (void) close(fd);
     vstring_free(text);
@@ -367,6 +304,7 @@ static void server_start(SERVER *sp, const char *listen)
 
 static void server_start_stdin(SERVER *sp)
 {
+    const char *program = test_daemon_path();
     int     fds[2];
 
     unit_socketpair(fds, 0);
@@ -376,7 +314,7 @@ static void server_start_stdin(SERVER *sp)
 	ck_abort_msg("fork: %s", strerror(errno));
     if (sp->pid == 0) {
 	(void) close(fds[0]);
-	server_exec(sp, (char *) 0, fds[1]);
+	server_exec(sp, program, (char *) 0, fds[1]);
     }
     sp->owner = getpid();
     (void) close(fds[1]);
@@ -387,17 +325,10 @@ static void server_start_stdin(SERVER *sp)
 
 static int server_wait(SERVER *sp, long long ms)
 {
-    long long deadline = unit_now_ms() + ms;
     int     status;
-    pid_t   got;
 
-    while ((got = waitpid(sp->pid, &status, WNOHANG)) == 0) {
-	if (unit_now_ms() > deadline)
-	    return (-1);
-	nap_ms(5);
-    }
-    if (got != sp->pid)
-	ck_abort_msg("waitpid %ld: %s", (long) sp->pid, strerror(errno));
+    if (!test_wait_pid(sp->pid, &status, ms))
+	return (-1);
     sp->pid = 0;
     return (status);
 }
@@ -463,22 +394,7 @@ static void client_close(CLIENT *cp)
 
 static int client_write(CLIENT *cp, const char *data, ssize_t len)
 {
-    ssize_t n;
-
-    if (len < 0)
-	len = strlen(data);
-    while (len > 0) {
-	if ((n = write(cp->fd, data, len)) < 0) {
-	    if (errno == EINTR)
-		continue;
-	    if (errno == EPIPE || errno == ECONNRESET)
-		return (0);
-	    ck_abort_msg("write: %s", strerror(errno));
-	}
-	data += n;
-	len -= n;
-    }
-    return (1);
+    return (test_write(cp->fd, data, len));
 }
 
 /* client_consumed - wait until the daemon has read all we sent */
@@ -500,7 +416,7 @@ static void client_consumed(CLIENT *cp)
 	if (unit_now_ms() > deadline)
 	    ck_abort_msg("the daemon did not read %d bytes in %lld ms", pending,
 			 (long long) REPLY_MS);
-	nap_ms(1);
+	test_sleep_ms(1);
     }
 }
 
@@ -509,12 +425,9 @@ static void client_consumed(CLIENT *cp)
 static const char *client_reply(CLIENT *cp, VSTRING *reply)
 {
     long long deadline = unit_now_ms() + REPLY_MS;
-    struct pollfd pfd;
-    char    buf[4096];
     char   *end;
-    ssize_t n;
     ssize_t rest;
-    int     left;
+    int     got;
 
     for (;;) {
 	if ((end = strstr(STR(cp->in), "\n\n")) != 0) {
@@ -526,24 +439,14 @@ static const char *client_reply(CLIENT *cp, VSTRING *reply)
 	    VSTRING_TERMINATE(cp->in);
 	    return (STR(reply));
 	}
-	if ((left = (int) (deadline - unit_now_ms())) <= 0)
+	if ((got = test_read_more(cp->fd, cp->in, deadline)) < 0)
 	    ck_abort_msg("no reply after %lld ms; got so far \"%s\"",
 			 (long long) REPLY_MS, STR(cp->in));
-	pfd.fd = cp->fd;
-	pfd.events = POLLIN;
-	if ((n = poll(&pfd, 1, left)) < 0 && errno != EINTR)
-	    ck_abort_msg("poll: %s", strerror(errno));
-	if (n <= 0)
-	    continue;
-	if ((n = read(cp->fd, buf, sizeof(buf))) < 0 && errno == EINTR)
-	    continue;
-	if (n <= 0) {
+	if (got == 0) {
 	    ck_assert_msg(LEN(cp->in) == 0, "partial reply \"%s\"", STR(cp->in));
 	    vstring_strcpy(reply, CLOSED);
 	    return (STR(reply));
 	}
-	vstring_memcat(cp->in, buf, n);
-	VSTRING_TERMINATE(cp->in);
     }
 }
 
@@ -938,9 +841,9 @@ START_TEST(test_framing)
      */
     if (frame_cases[_i].want_log) {
 	deadline = unit_now_ms() + REPLY_MS;
-	while (strstr(read_file(text, STR(fixture->log)), frame_cases[_i].want_log) == 0
+	while (strstr(test_read_file(text, STR(fixture->log)), frame_cases[_i].want_log) == 0
 	       && unit_now_ms() < deadline)
-	    nap_ms(10);
+	    test_sleep_ms(10);
 	ck_assert_msg(strstr(STR(text), frame_cases[_i].want_log) != 0,
 		      "%s: no \"%s\" in the log", frame_cases[_i].label,
 		      frame_cases[_i].want_log);
@@ -1214,7 +1117,7 @@ static void check_clean_exit(SERVER *sp, int status, const char *what)
     VSTRING *text = vstring_alloc(1000);
 
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "%s: status 0x%x: %s", what, status, read_file(text, STR(sp->log)));
+		  "%s: status 0x%x: %s", what, status, test_read_file(text, STR(sp->log)));
     vstring_free(text);
 }
 
@@ -1236,7 +1139,7 @@ START_TEST(test_restart)
     expect(cp, "192.0.2.20", "a@example.org", "known@example.com", now + 10, DUNNO);
     client_close(cp);
     check_clean_exit(own, server_stop(own), "SIGTERM");
-    ck_assert_msg(strstr(read_file(text, STR(own->log)), "terminated -- exiting") != 0,
+    ck_assert_msg(strstr(test_read_file(text, STR(own->log)), "terminated -- exiting") != 0,
 		  "no exit line: %s", STR(text));
 
     /*
@@ -1250,7 +1153,7 @@ START_TEST(test_restart)
     expect(cp, "192.0.2.20", "a@example.org", "new@example.com", now + 11, DEFER(3));
     client_close(cp);
     check_clean_exit(own, server_stop(own), "second SIGTERM");
-    ck_assert_msg(strstr(read_file(text, STR(own->log)), "moved it aside") == 0,
+    ck_assert_msg(strstr(test_read_file(text, STR(own->log)), "moved it aside") == 0,
 		  "database moved aside: %s", STR(text));
     vstring_free(listen);
     vstring_free(text);
@@ -1291,7 +1194,7 @@ START_TEST(test_crash)
     expect(cp, "192.0.2.21", "a@example.org", "after-crash@example.com", now + 10, DUNNO);
     client_close(cp);
     check_clean_exit(own, server_stop(own), "SIGTERM after crashes");
-    ck_assert_msg(strstr(read_file(text, STR(own->log)), "moved it aside") == 0
+    ck_assert_msg(strstr(test_read_file(text, STR(own->log)), "moved it aside") == 0
 		  && strstr(STR(text), "warning: database") == 0,
 		  "database trouble after SIGKILL: %s", STR(text));
     vstring_free(listen);
@@ -1322,7 +1225,7 @@ START_TEST(test_stdin)
     status = server_wait(own, 10000 * unit_slack());
     ck_assert_msg(status != -1, "-S did not exit when its input closed");
     check_clean_exit(own, status, "-S");
-    ck_assert_msg(strstr(read_file(text, STR(own->log)), "fatal") == 0,
+    ck_assert_msg(strstr(test_read_file(text, STR(own->log)), "fatal") == 0,
 		  "stderr: %s", STR(text));
     vstring_free(text);
 }

@@ -61,23 +61,6 @@ static const char *status_name(int status)
     }
 }
 
-/* write_all - write to the peer socket */
-
-static void write_all(int fd, const char *buf, ssize_t len)
-{
-    ssize_t n;
-
-    while (len > 0) {
-	if ((n = write(fd, buf, len)) < 0) {
-	    if (errno == EINTR)
-		continue;
-	    ck_abort_msg("write: %s", strerror(errno));
-	}
-	buf += n;
-	len -= n;
-    }
-}
-
  /*
   * Line reads from a memory stream. The transcript has one
   * "STATUS:line|" per vstream_getline() call; the line buffer is reset
@@ -285,7 +268,7 @@ START_TEST(test_deadline)
     ck_assert(!vstream_ferror(vp));
 
     /* The input that arrives later is still read. */
-    write_all(fds[1], "late\n", 5);
+    test_write_all(fds[1], "late\n", 5);
     ck_assert_int_eq(vstream_getline(vp, line, 100, VSTREAM_WAIT),
 		     VSTREAM_LINE_OK);
     ck_assert_str_eq(vstring_str(line), "late");
@@ -317,7 +300,7 @@ START_TEST(test_fill_results)
     ck_assert(vstream_ftimeout(vp));
     vstream_clearerr(vp);
 
-    write_all(fds[1], "12345", 5);
+    test_write_all(fds[1], "12345", 5);
     ck_assert_int_eq(vstream_fill(vp, VSTREAM_WAIT), 5);
     ck_assert_int_eq(vstream_bufcount(vp), 5);
     (void) close(fds[1]);
@@ -346,7 +329,7 @@ START_TEST(test_nowait_partial)
 		  status_name(status));
     ck_assert_int_eq(VSTRING_LEN(line), 0);
 
-    write_all(fds[1], "abc", 3);
+    test_write_all(fds[1], "abc", 3);
     status = vstream_getline(vp, line, 100, VSTREAM_NOWAIT);
     ck_assert_msg(status == VSTREAM_LINE_AGAIN, "\"abc\": got %s, want AGAIN",
 		  status_name(status));
@@ -356,7 +339,7 @@ START_TEST(test_nowait_partial)
     ck_assert_int_eq(status, VSTREAM_LINE_AGAIN);
     ck_assert_str_eq(vstring_str(line), "abc");
 
-    write_all(fds[1], "def\nxyz", 7);
+    test_write_all(fds[1], "def\nxyz", 7);
     status = vstream_getline(vp, line, 100, VSTREAM_NOWAIT);
     ck_assert_msg(status == VSTREAM_LINE_OK, "got %s, want OK",
 		  status_name(status));
@@ -366,7 +349,7 @@ START_TEST(test_nowait_partial)
     status = vstream_getline(vp, line, 100, VSTREAM_NOWAIT);
     ck_assert_int_eq(status, VSTREAM_LINE_AGAIN);
     ck_assert_str_eq(vstring_str(line), "xyz");
-    write_all(fds[1], "\n", 1);
+    test_write_all(fds[1], "\n", 1);
     ck_assert_int_eq(vstream_getline(vp, line, 100, VSTREAM_NOWAIT),
 		     VSTREAM_LINE_OK);
     ck_assert_str_eq(vstring_str(line), "xyz");
@@ -375,10 +358,10 @@ START_TEST(test_nowait_partial)
 
     /* A partial line that then exceeds the limit. */
     VSTRING_RESET(line);
-    write_all(fds[1], "12345", 5);
+    test_write_all(fds[1], "12345", 5);
     ck_assert_int_eq(vstream_getline(vp, line, 8, VSTREAM_NOWAIT),
 		     VSTREAM_LINE_AGAIN);
-    write_all(fds[1], "6789\n", 5);
+    test_write_all(fds[1], "6789\n", 5);
     ck_assert_int_eq(vstream_getline(vp, line, 8, VSTREAM_NOWAIT),
 		     VSTREAM_LINE_TOOLONG);
     ck_assert_int_eq(VSTRING_LEN(line), 8);
@@ -401,12 +384,12 @@ START_TEST(test_nowait_blocking_fd)
 
     unit_socketpair(fds, 0);
     vp = vstream_fdopen(fds[0], "blocking");
-    write_all(fds[1], "ab", 2);
+    test_write_all(fds[1], "ab", 2);
     status = vstream_getline(vp, line, 100, VSTREAM_NOWAIT);
     ck_assert_msg(status == VSTREAM_LINE_AGAIN, "got %s, want AGAIN",
 		  status_name(status));
     ck_assert_str_eq(vstring_str(line), "ab");
-    write_all(fds[1], "c\n", 2);
+    test_write_all(fds[1], "c\n", 2);
     ck_assert_int_eq(vstream_getline(vp, line, 100, VSTREAM_NOWAIT),
 		     VSTREAM_LINE_OK);
     ck_assert_str_eq(vstring_str(line), "abc");
@@ -428,7 +411,7 @@ START_TEST(test_eof_midline)
     unit_socketpair(fds, _i);
     vp = vstream_fdopen(fds[0], "eof");
     vstream_set_timeout(vp, 2000);
-    write_all(fds[1], "one\ntw", 6);
+    test_write_all(fds[1], "one\ntw", 6);
     (void) close(fds[1]);
     ck_assert_int_eq(vstream_getline(vp, line, 100, VSTREAM_WAIT),
 		     VSTREAM_LINE_OK);
@@ -466,7 +449,7 @@ START_TEST(test_socket_toolong)
     unit_socketpair(fds, 1);
     vp = vstream_fdopen(fds[0], "toolong");
     vstream_set_timeout(vp, 2000);
-    write_all(fds[1], buf, 101);
+    test_write_all(fds[1], buf, 101);
     status = vstream_getline(vp, line, 40, VSTREAM_WAIT);
     ck_assert_msg(status == VSTREAM_LINE_TOOLONG, "got %s, want TOOLONG",
 		  status_name(status));
@@ -503,7 +486,7 @@ START_TEST(test_long_line)
     unit_socketpair(fds, 1);
     vp = vstream_fdopen(fds[0], "long");
     vstream_set_timeout(vp, 2000);
-    write_all(fds[1], buf, 20002);
+    test_write_all(fds[1], buf, 20002);
     ck_assert_int_eq(vstream_getline(vp, line, 30000, VSTREAM_WAIT),
 		     VSTREAM_LINE_OK);
     ck_assert_int_eq(VSTRING_LEN(line), 20000);
@@ -731,7 +714,7 @@ START_TEST(test_fread_socket)
     vstream_set_timeout(vp, 1000);
     ck_assert_int_eq(vstream_fread(vp, buf, 10, VSTREAM_NOWAIT), -1);
     ck_assert(!vstream_ferror(vp));
-    write_all(fds[1], "head\nabcdef", 11);
+    test_write_all(fds[1], "head\nabcdef", 11);
     ck_assert_int_eq(vstream_getline(vp, line, 100, VSTREAM_WAIT),
 		     VSTREAM_LINE_OK);
     ck_assert_str_eq(vstring_str(line), "head");
@@ -770,7 +753,7 @@ START_TEST(test_fdopen2)
     ck_assert_int_eq(vstream_fileno(vp), in[0]);
     ck_assert_int_eq(vstream_wfileno(vp), out[0]);
     vstream_set_timeout(vp, 1000);
-    write_all(in[1], "request=smtpd_access_policy\n", 28);
+    test_write_all(in[1], "request=smtpd_access_policy\n", 28);
     ck_assert_int_eq(vstream_getline(vp, line, 100, VSTREAM_WAIT),
 		     VSTREAM_LINE_OK);
     ck_assert_str_eq(vstring_str(line), "request=smtpd_access_policy");

@@ -12,6 +12,7 @@
 /* .nf
 /*--*/
 
+#include <sys/types.h>
 #include <check.h>
 #include <vstring.h>
 
@@ -24,6 +25,23 @@ extern void test_rmdir(const char *);
 extern void test_write_file(const char *, const char *, const char *);
 extern int test_run_suite(Suite *);
 extern const char *test_topdir(void);
+extern const char *test_read_file(VSTRING *, const char *);
+extern void test_sleep_ms(int);
+
+ /*
+  * Child processes and daemons.
+  */
+extern const char *test_daemon_path(void);
+extern int test_wait_pid(pid_t, int *, long long);
+
+ /*
+  * Sockets.
+  */
+extern int test_unix_connect(const char *, int);
+extern int test_unix_listen(const char *);
+extern int test_write(int, const char *, ssize_t);
+extern void test_write_all(int, const char *, ssize_t);
+extern int test_read_more(int, VSTRING *, long long);
 
 /* LICENSE
 /* .ad
