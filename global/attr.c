@@ -134,6 +134,7 @@ ATTR_REQUEST *attr_request_create(const ATTR_LIMITS *limits)
     req->flags = 0;
     req->why = vstring_alloc(100);
     req->complete = 0;
+    memset((void *) req->names_seen, 0, sizeof(req->names_seen));
     return (req);
 }
 
@@ -159,6 +160,7 @@ void    attr_request_free(ATTR_REQUEST *req)
 
 void    attr_request_reset(ATTR_REQUEST *req)
 {
+    memset((void *) req->names_seen, 0, sizeof(req->names_seen));
     req->count = 0;
     req->size = 0;
     req->flags = 0;
@@ -169,17 +171,29 @@ void    attr_request_reset(ATTR_REQUEST *req)
     VSTRING_TERMINATE(req->why);
 }
 
-/* attr_name_hash - FNV-1a of a name, to compare names cheaply */
+/* attr_name_hash - a hash of a name, to compare names cheaply */
 
 static unsigned attr_name_hash(const char *name, ssize_t len)
 {
-    unsigned h = 2166136261U;
+    unsigned long long h = 0x9E3779B97F4A7C15ULL ^ (unsigned long long) len;
+    unsigned long long w;
 
-    while (len-- > 0) {
-	h ^= (unsigned char) *name++;
-	h *= 16777619U;
+    /*
+     * Eight bytes at a time: this runs for every line of every request.
+     */
+    for (; len >= 8; name += 8, len -= 8) {
+	memcpy((void *) &w, name, 8);
+	h = (h ^ w) * 0x100000001B3ULL;
+	h ^= h >> 29;
     }
-    return (h);
+    if (len > 0) {
+	w = 0;
+	memcpy((void *) &w, name, len);
+	h = (h ^ w) * 0x100000001B3ULL;
+	h ^= h >> 29;
+    }
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return ((unsigned) (h >> 32));
 }
 
 /* attr_find - look up value */
@@ -233,6 +247,9 @@ static int attr_store(ATTR_REQUEST *req)
     char   *eq;
     ATTR   *at;
     unsigned hash;
+    unsigned bit;
+    unsigned word;
+    unsigned long mask;
     int     i;
 
     if (memchr(line, 0, len) != 0) {
@@ -249,11 +266,21 @@ static int attr_store(ATTR_REQUEST *req)
     }
     *eq = 0;
     hash = attr_name_hash(line, eq - line);
-    for (i = 0; i < req->count; i++) {
-	if (req->attrs[i].hash == hash && strcmp(STR(req->attrs[i].name), line) == 0) {
-	    *eq = '=';
-	    attr_anomaly(req, ATTR_FLAG_DUPLICATE, "attribute given twice", line, len);
-	    return (0);
+
+    /*
+     * A duplicate name is looked for only when a bit of its hash was seen
+     * in this request already: most lines compare with nothing.
+     */
+    bit = hash % (8 * sizeof(req->names_seen));
+    word = bit / (8 * sizeof(req->names_seen[0]));
+    mask = 1UL << (bit % (8 * sizeof(req->names_seen[0])));
+    if (req->names_seen[word] & mask) {
+	for (i = 0; i < req->count; i++) {
+	    if (req->attrs[i].hash == hash && strcmp(STR(req->attrs[i].name), line) == 0) {
+		*eq = '=';
+		attr_anomaly(req, ATTR_FLAG_DUPLICATE, "attribute given twice", line, len);
+		return (0);
+	    }
 	}
     }
     if (req->count >= req->limits.count_limit) {
@@ -268,6 +295,7 @@ static int attr_store(ATTR_REQUEST *req)
 	memset(req->attrs + req->slots, 0, req->slots * sizeof(ATTR));
 	req->slots *= 2;
     }
+    req->names_seen[word] |= mask;
     at = req->attrs + req->count++;
     if (at->name == 0) {
 	at->name = vstring_alloc(32);

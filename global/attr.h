@@ -64,6 +64,7 @@ typedef struct ATTR_REQUEST {
     int     flags;			/* anomalies, see below */
     VSTRING *why;			/* reason of failure or anomaly */
     int     complete;			/* last scan returned a request */
+    unsigned long names_seen[4];	/* name hash bits, this request */
 } ATTR_REQUEST;
 
  /*

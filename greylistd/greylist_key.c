@@ -48,6 +48,7 @@
 
 #include <sys_defs.h>
 #include <sys/socket.h>
+#include <stdio.h>
 
 /* Utility library. */
 
@@ -91,17 +92,33 @@ void    greylist_keys_build(GREYLIST_KEYS *keys, const INET_ADDR *client,
 {
     INET_ADDR net = *client;
     int     prefix = (client->family == AF_INET ? ipv4_prefix : ipv6_prefix);
+    char    bits[16];
+    ssize_t net_len;
 
     if (prefix < 1 || prefix > INET_ADDR_BITS(client))
 	msg_panic("greylist_keys_build: bad prefix length %d", prefix);
     inet_addr_mask(&net, prefix);
     inet_addr_format(&net, keys->network);
-    if (prefix < INET_ADDR_BITS(client))
-	vstring_sprintf_append(keys->network, "/%d", prefix);
+    if (prefix < INET_ADDR_BITS(client)) {
+	(void) snprintf(bits, sizeof(bits), "/%d", prefix);
+	vstring_strcat(keys->network, bits);
+    }
+    net_len = VSTRING_LEN(keys->network);
 
-    vstring_sprintf(keys->triplet, "%c%s/%s/%s", GREYLIST_KEY_TRIPLET,
-		    vstring_str(keys->network), sender, recipient);
+    /*
+     * One request, three keys: plain copies, no format parsing (this runs
+     * for every request).
+     */
+    VSTRING_RESET(keys->triplet);
+    VSTRING_ADDCH(keys->triplet, GREYLIST_KEY_TRIPLET);
+    vstring_memcat(keys->triplet, vstring_str(keys->network), net_len);
+    VSTRING_ADDCH(keys->triplet, '/');
+    vstring_strcat(keys->triplet, sender);
+    VSTRING_ADDCH(keys->triplet, '/');
+    vstring_strcat(keys->triplet, recipient);
     lowercase(vstring_str(keys->triplet) + 1);
-    vstring_sprintf(keys->client, "%c%s", GREYLIST_KEY_CLIENT,
-		    vstring_str(keys->network));
+
+    VSTRING_RESET(keys->client);
+    VSTRING_ADDCH(keys->client, GREYLIST_KEY_CLIENT);
+    vstring_memcat(keys->client, vstring_str(keys->network), net_len);
 }

@@ -24,9 +24,16 @@ typedef struct GREYLIST_KEYS {
  /*
   * Key prefixes: each kind of record has its own range of the B+tree.
   */
+#define GREYLIST_KEY_META	'\x01'
 #define GREYLIST_KEY_CLIENT	'C'
 #define GREYLIST_KEY_TRIPLET	'T'
 #define GREYLIST_KEY_INDEX	'\xff'
+
+ /*
+  * The one meta record: the seal of a cleanly closed file (see
+  * greylist_store(3)).
+  */
+#define GREYLIST_SEAL_KEY	"\001seal"
 
 extern GREYLIST_KEYS *greylist_keys_create(void);
 extern void greylist_keys_free(GREYLIST_KEYS *);

@@ -31,6 +31,8 @@
 /*	int	store->lookup(store, key, len, buf)
 /*	int	store->update(store, key, len, val, vlen, old_expires, new_expires)
 /*	int	store->scan(store, cursor, max, fn, context)
+/*	int	store->seal(store, seal)
+/*	const char *store->sealed(store)
 /*	unsigned store->generation;
 /*	int	store->commit_trouble;
 /*
@@ -91,10 +93,21 @@
 /*	Stores a record and moves its time index entry from
 /*	\fIold_expires\fR (0: none) to \fInew_expires\fR; 0 or -1.
 /* .IP scan()
-/*	Calls \fIfn\fR(key, len, context) for up to \fImax\fR record keys
-/*	(not the time index) that sort after the key in \fIcursor\fR (all
-/*	from the first when it is empty), and leaves the last one there.
-/*	It returns the number visited, 0 at the end, or -1.
+/*	Calls \fIfn\fR(key, len, value, vlen, context) for up to
+/*	\fImax\fR records (not the time index) whose keys sort after the
+/*	key in \fIcursor\fR (all from the first when it is empty), and
+/*	leaves the last key there. The value is given for client records
+/*	only (a null pointer and 0 for triplets, which are not read). It
+/*	returns the number visited, 0 at the end, or -1.
+/* .IP seal()
+/*	Commits, then stores \fIseal\fR (a short text) in the file and
+/*	commits again: 0 or -1. The caller then closes the store.
+/* .IP sealed()
+/*	The seal that the file held when it was opened, or a null
+/*	pointer. The first transaction after an open removes the seal,
+/*	so a file that holds one is exactly as it was when it was sealed:
+/*	what the sealer kept about the file (greylist_store_thread(3)
+/*	saves its key filter) is still true of it.
 /* .IP generation
 /*	Goes up whenever updates that were reported done may have been
 /*	lost (a failed commit, a file moved aside): a cache of records

@@ -18,6 +18,8 @@
 #include "greylist_key.h"
 
 typedef void (*GREYLIST_STORE_DONE_FN) (const GREYLIST_DECISION *, void *);
+typedef void (*GREYLIST_SCAN_FN) (const char *, ssize_t, const char *,
+			             ssize_t, void *);
 
 typedef struct GREYLIST_STORE GREYLIST_STORE;
 
@@ -39,7 +41,9 @@ struct GREYLIST_STORE {
     int     (*update) (GREYLIST_STORE *, const char *, ssize_t,
 		               const char *, ssize_t, time_t, time_t);
     int     (*scan) (GREYLIST_STORE *, VSTRING *, int,
-		             void (*) (const char *, ssize_t, void *), void *);
+		             GREYLIST_SCAN_FN, void *);
+    int     (*seal) (GREYLIST_STORE *, const char *);
+    const char *(*sealed) (GREYLIST_STORE *);
     unsigned generation;		/* bumped when updates were lost */
     int     commit_trouble;		/* commits fail (full disk) */
 };

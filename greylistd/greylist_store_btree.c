@@ -161,7 +161,11 @@ typedef struct GREYLIST_BTREE {
     VSTRING *new_index;
     VSTRING *key;			/* scratch key */
     char   *dir;			/* the directory of the file */
+    VSTRING *seal;			/* seal found at open */
+    int     seal_present;		/* ... and still in the file */
 } GREYLIST_BTREE;
+
+#define BTREE_SEAL_KEY_LEN	(sizeof(GREYLIST_SEAL_KEY) - 1)
 
 #define BTREE_OPEN_OK		0
 #define BTREE_OPEN_FAIL		-1
@@ -381,6 +385,21 @@ static void btree_close_db(GREYLIST_BTREE *gb, int commit)
     gb->bdb = 0;
 }
 
+/* btree_read_seal - what the file says about how it was closed */
+
+static void btree_read_seal(GREYLIST_BTREE *gb)
+{
+    const char *val;
+    int     vlen;
+
+    VSTRING_RESET(gb->seal);
+    gb->seal_present = 0;
+    if ((val = tcbdbget3(gb->bdb, GREYLIST_SEAL_KEY, BTREE_SEAL_KEY_LEN, &vlen)) != 0) {
+	vstring_memcpy(gb->seal, val, vlen);
+	gb->seal_present = 1;
+    }
+}
+
 /* btree_try_open - one attempt to open the file */
 
 static int btree_try_open(GREYLIST_BTREE *gb, VSTRING *why)
@@ -401,6 +420,7 @@ static int btree_try_open(GREYLIST_BTREE *gb, VSTRING *why)
 	if (tcbdbopen(bdb, gb->store.name, BDBOWRITER | BDBOCREAT | BDBOLCKNB)) {
 	    if (!(tcbdbflags(bdb) & BDBFFATAL)) {
 		gb->bdb = bdb;
+		btree_read_seal(gb);
 		return (BTREE_OPEN_OK);
 	    }
 	    (void) tcbdbclose(bdb);
@@ -470,6 +490,16 @@ static int btree_begin(GREYLIST_BTREE *gb)
     memcpy(gb->tx_meta, gb->bdb->rbopaque, BTREE_META_SIZE);
     gb->in_tx = 1;
     gb->tx_updates = 0;
+
+    /*
+     * The file changes from here on: it is no longer what was sealed.
+     */
+    if (gb->seal_present) {
+	if (!tcbdbout(gb->bdb, GREYLIST_SEAL_KEY, BTREE_SEAL_KEY_LEN)
+	    && tcbdbecode(gb->bdb) != TCENOREC)
+	    return (0);
+	gb->seal_present = 0;
+    }
     return (1);
 }
 
@@ -876,10 +906,15 @@ static int btree_commit_body(GREYLIST_STORE *store)
 {
     GREYLIST_BTREE *gb = (GREYLIST_BTREE *) store;
     int     updates;
+    int     pages;
+    struct timespec start;
+    struct timespec end;
 
     if (gb->bdb == 0 || !gb->in_tx)
 	return (0);
     updates = gb->tx_updates;
+    pages = (int) tcmaprnum(gb->bdb->leafc);
+    (void) clock_gettime(CLOCK_MONOTONIC, &start);
     if (!btree_trancommit(gb)) {
 	gb->store.commit_trouble = 1;
 	btree_failed(gb, "commit");
@@ -889,8 +924,13 @@ static int btree_commit_body(GREYLIST_STORE *store)
 	gb->store.commit_trouble = 0;
 	msg_info("database %s: committed again: greylisting new triplets again", store->name);
     }
-    if (msg_verbose)
-	msg_info("database %s: committed %d updates", store->name, updates);
+    if (msg_verbose) {
+	(void) clock_gettime(CLOCK_MONOTONIC, &end);
+	msg_info("database %s: committed %d updates, %d pages cached, in %ld ms",
+		 store->name, updates, pages,
+		 (long) ((end.tv_sec - start.tv_sec) * 1000
+			 + (end.tv_nsec - start.tv_nsec) / 1000000));
+    }
     return (0);
 }
 
@@ -972,7 +1012,7 @@ typedef struct BTREE_ARGS {
     time_t  old_expires;
     time_t  new_expires;
     int     max;
-    void    (*fn) (const char *, ssize_t, void *);
+    GREYLIST_SCAN_FN fn;
     void   *context;
 } BTREE_ARGS;
 
@@ -1045,7 +1085,9 @@ static int btree_scan_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
     VSTRING *cursor = args->buf;
     BDBCUR *cur;
     const char *kp;
+    const char *vp;
     int     ksize;
+    int     vsize;
     int     visited = 0;
 
     if (!btree_ready(gb, args->now))
@@ -1060,9 +1102,15 @@ static int btree_scan_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
     while (visited < args->max && (kp = tcbdbcurkey3(cur, &ksize)) != 0) {
 	if (ksize > 0 && (unsigned char) kp[0] == (unsigned char) GREYLIST_KEY_INDEX)
 	    break;				/* the time index: done */
-	if (VSTRING_LEN(cursor) == 0 || ksize != (int) VSTRING_LEN(cursor)
-	    || memcmp(kp, vstring_str(cursor), ksize) != 0) {
-	    args->fn(kp, ksize, args->context);
+	if (ksize > 0 && kp[0] != GREYLIST_KEY_META
+	    && (VSTRING_LEN(cursor) == 0 || ksize != (int) VSTRING_LEN(cursor)
+		|| memcmp(kp, vstring_str(cursor), ksize) != 0)) {
+	    vp = 0;
+	    vsize = 0;
+	    if (ksize > 0 && kp[0] == GREYLIST_KEY_CLIENT
+		&& (vp = tcbdbcurval3(cur, &vsize)) == 0)
+		vsize = 0;
+	    args->fn(kp, ksize, vp, vsize, args->context);
 	    visited++;
 	}
 	vstring_memcpy(cursor, kp, ksize);
@@ -1070,6 +1118,14 @@ static int btree_scan_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
 	    break;
     }
     tcbdbcurdel(cur);
+
+    /*
+     * Inside a transaction Tokyo Cabinet keeps every page that it reads:
+     * a walk over a large file would hold all of its leaves in memory
+     * until the next commit. Drop the clean ones (changed pages stay).
+     */
+    if (gb->in_tx && tcmaprnum(gb->bdb->leafc) > BTREE_LCNUM + BTREE_LCNUM / 4)
+	(void) tcbdbcacheclear(gb->bdb);
     return (visited);
 }
 
@@ -1118,7 +1174,7 @@ static int btree_update(GREYLIST_STORE *store, const char *key, ssize_t klen,
 /* btree_scan - up to max record keys after the cursor key */
 
 static int btree_scan(GREYLIST_STORE *store, VSTRING *cursor, int max,
-		         void (*fn) (const char *, ssize_t, void *), void *context)
+		              GREYLIST_SCAN_FN fn, void *context)
 {
     BTREE_ARGS args;
 
@@ -1136,7 +1192,49 @@ static long btree_count(GREYLIST_STORE *store)
 {
     GREYLIST_BTREE *gb = (GREYLIST_BTREE *) store;
 
-    return (gb->bdb ? (long) tcbdbrnum(gb->bdb) : -1);
+    return (gb->bdb ? (long) tcbdbrnum(gb->bdb) - gb->seal_present : -1);
+}
+
+/* btree_seal_body - commit, then store the seal */
+
+static int btree_seal_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
+{
+    if (!btree_ready(gb, args->now))
+	return (-1);
+    if (btree_commit_body(&gb->store) < 0 || !btree_begin(gb))
+	return (-1);
+    if (!tcbdbput(gb->bdb, GREYLIST_SEAL_KEY, BTREE_SEAL_KEY_LEN, args->val,
+		  (int) args->vlen)) {
+	btree_failed(gb, "seal");
+	return (-1);
+    }
+    gb->tx_updates++;
+    if (btree_commit_body(&gb->store) < 0)
+	return (-1);
+    vstring_memcpy(gb->seal, args->val, args->vlen);
+    gb->seal_present = 1;
+    return (0);
+}
+
+/* btree_seal - mark the file as cleanly closed */
+
+static int btree_seal(GREYLIST_STORE *store, const char *seal)
+{
+    BTREE_ARGS args;
+
+    args.now = time((time_t *) 0);
+    args.val = seal;
+    args.vlen = strlen(seal);
+    return (btree_guard((GREYLIST_BTREE *) store, btree_seal_body, &args));
+}
+
+/* btree_sealed - the seal found when the file was opened */
+
+static const char *btree_sealed(GREYLIST_STORE *store)
+{
+    GREYLIST_BTREE *gb = (GREYLIST_BTREE *) store;
+
+    return (gb->bdb && gb->seal_present ? vstring_str(gb->seal) : 0);
 }
 
 /* btree_close - commit and close */
@@ -1150,6 +1248,7 @@ static void btree_close(GREYLIST_STORE *store)
     vstring_free(gb->old_index);
     vstring_free(gb->new_index);
     vstring_free(gb->key);
+    vstring_free(gb->seal);
     myfree(gb->dir);
     greylist_store_free(store);
 }
@@ -1193,6 +1292,9 @@ GREYLIST_STORE *greylist_store_btree_open(const char *path, const GREYLIST_POLIC
     gb->store.lookup = btree_lookup;
     gb->store.update = btree_update;
     gb->store.scan = btree_scan;
+    gb->store.seal = btree_seal;
+    gb->store.sealed = btree_sealed;
+    gb->seal = vstring_alloc(40);
     gb->rec = vstring_alloc(64);
     gb->old_index = vstring_alloc(128);
     gb->new_index = vstring_alloc(128);

@@ -34,12 +34,23 @@
 /*	committed ones, most recently used first, including records
 /*	known to be absent.
 /* .IP \(bu
-/*	A Bloom filter of every key in the file, built by the thread at
-/*	start-up (it reads each key once) and kept up to date by the
-/*	event loop as it adds records. A key that the filter does not
-/*	hold is not in the file: a new triplet is greylisted without
-/*	reading the file. The filter is built again, larger, when the
-/*	number of keys outgrows it; expired keys leave it then.
+/*	A Bloom filter of every key in the file, and a second mark for
+/*	each auto-whitelisted client, kept up to date by the event loop
+/*	as it adds records. A key that the filter does not hold is not in
+/*	the file: a new triplet is greylisted without reading the file,
+/*	and without reading its client's record when the client has no
+/*	whitelist mark (that record cannot change the answer then). The
+/*	filter is built again, larger, when the number of keys outgrows
+/*	it; expired keys leave it then.
+/* .PP
+/*	At a clean close the filter is saved next to the file, as
+/*	\fIfile\fR.filter, and the file is sealed (greylist_store(3));
+/*	the next open uses the saved filter when the seal and the record
+/*	count show that the file has not changed since. Otherwise (after a
+/*	crash, a bulk load, a file from elsewhere) the thread builds the
+/*	filter by reading every key once, a few hundred thousand keys a
+/*	second, between other work; until it is complete every request
+/*	that memory cannot answer is a lookup by the thread.
 /* .PP
 /*	Anything else is a lookup by the thread: decide() returns without
 /*	calling \fIdone\fR, and calls it from the event loop when the
@@ -80,13 +91,16 @@
 /* System library. */
 
 #include <sys_defs.h>
+#include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -112,7 +126,7 @@
 #define GT_BLOOM_BITS_PER_KEY	10
 #define GT_BLOOM_PROBES		7
 #define GT_BLOOM_MIN_KEYS	(1 << 20)
-#define GT_SCAN_CHUNK		4096	/* keys read between two updates */
+#define GT_SCAN_CHUNK		512	/* keys read between two batches of work */
 
  /*
   * The table of records in memory is made big enough at once: growing it
@@ -121,7 +135,7 @@
 #define GT_TABLE_SIZE(lp)	((lp)->cache_size + 65536)
 
 #define GT_TRIM_STEP		8	/* cached records forgotten per request */
-#define GT_THREAD_NICE		10	/* below the event loop */
+#define GT_THREAD_NICE		0	/* below the event loop */
 #define GT_NAP_MS		2	/* a busy thread collects updates */
 #define GT_BATCH_MAX		1024	/* ... or as soon as this many wait */
 
@@ -130,10 +144,23 @@
 #define GT_WARN_INTERVAL	60	/* seconds between overload warnings */
 
 typedef struct GT_BLOOM {
-    uint64_t *words;			/* the bits */
-    uint64_t mask;			/* bit count - 1 (a power of 2) */
+    void   *memory;			/* as allocated */
+    uint64_t *words;			/* the bits, cache-line aligned */
+    uint64_t block_mask;		/* block count - 1 (a power of 2) */
+    uint64_t seed;			/* of its hash function */
     long    capacity;			/* keys it was sized for */
 } GT_BLOOM;
+
+#define GT_BLOOM_BYTES(bp)	(((bp)->block_mask + 1) * GT_BLOOM_BLOCK_BITS / 8)
+
+ /*
+  * A blocked filter: all bits of one key lie in one 64-byte block (one
+  * cache line), so that a test or an insertion costs one cache miss, not
+  * one per probe: the filter of a large file is far bigger than the CPU
+  * caches. 9 bits of the hash choose each bit in the block.
+  */
+#define GT_BLOOM_BLOCK_WORDS	8
+#define GT_BLOOM_BLOCK_BITS	(64 * GT_BLOOM_BLOCK_WORDS)
 
  /*
   * A record that the event loop knows. Committed records are on the LRU
@@ -253,6 +280,7 @@ typedef struct GREYLIST_THREAD {
     long    count;			/* records in the file */
     GT_BLOOM *bloom;			/* complete, or null */
     GT_BLOOM *building;			/* being filled by the thread */
+    long long build_start;		/* when, monotonic ms */
     long    bloom_added;		/* keys added since the scan */
     int     scan_failed;		/* wait until the file is back */
     int     pending;			/* calls waiting for the thread */
@@ -284,22 +312,25 @@ static long long gt_now_ms(void)
 static GT_BLOOM *gt_bloom_create(long keys)
 {
     GT_BLOOM *bp = (GT_BLOOM *) mymalloc(sizeof(*bp));
-    uint64_t bits = 64;
+    uint64_t bits = GT_BLOOM_BLOCK_BITS;
 
     if (keys < GT_BLOOM_MIN_KEYS)
 	keys = GT_BLOOM_MIN_KEYS;
     while (bits < (uint64_t) keys * GT_BLOOM_BITS_PER_KEY)
 	bits <<= 1;
-    bp->mask = bits - 1;
+    bp->block_mask = bits / GT_BLOOM_BLOCK_BITS - 1;
     bp->capacity = (long) (bits / GT_BLOOM_BITS_PER_KEY);
-    bp->words = (uint64_t *) mymalloc(bits / 8);
+    bp->memory = mymalloc(bits / 8 + 63);
+    bp->words = (uint64_t *) (((uintptr_t) bp->memory + 63) & ~(uintptr_t) 63);
     memset((void *) bp->words, 0, bits / 8);
+    if (getrandom(&bp->seed, sizeof(bp->seed), GRND_NONBLOCK) != sizeof(bp->seed))
+	bp->seed = (uint64_t) time((time_t *) 0) ^ ((uint64_t) getpid() << 32);
     return (bp);
 }
 
 static void gt_bloom_free(GT_BLOOM *bp)
 {
-    myfree((void *) bp->words);
+    myfree(bp->memory);
     myfree((void *) bp);
 }
 
@@ -309,29 +340,263 @@ static void gt_bloom_free(GT_BLOOM *bp)
   * the lock).
   */
 
-/* gt_bloom_probe - set a key's bits, or test them */
+/* gt_bloom_hash - FNV-1a with the filter's own seed */
 
-static int gt_bloom_probe(GT_BLOOM *bp, const char *key, ssize_t len, int set)
+static uint64_t gt_bloom_hash(const GT_BLOOM *bp, const char *key, ssize_t len)
 {
-    uint64_t h = htable_hash(key, len);
-    uint64_t step = ((h >> 32) | (h << 32)) * 0x9E3779B97F4A7C15ULL | 1;
-    uint64_t bit;
+
+    /*
+     * Not htable_hash(): its seed changes with each process, and a filter
+     * outlives the process that made it (see gt_bloom_save()).
+     */
+    uint64_t h = 0xCBF29CE484222325ULL ^ bp->seed;
+
+    while (len-- > 0) {
+	h ^= (unsigned char) *key++;
+	h *= 0x100000001B3ULL;
+    }
+    return (h);
+}
+
+/* gt_bloom_probe - set the bits of a key's hash, or test them */
+
+static int gt_bloom_probe(GT_BLOOM *bp, uint64_t h, int set)
+{
+    uint64_t *block;
     uint64_t mask;
+    unsigned bit;
     int     i;
 
-    for (i = 0; i < GT_BLOOM_PROBES; i++, h += step) {
-	bit = h & bp->mask;
+    /* Spread the bits of the string hash (the murmur3 finalizer). */
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
+    block = bp->words + ((h >> 40) & bp->block_mask) * GT_BLOOM_BLOCK_WORDS;
+    h *= 0x9E3779B97F4A7C15ULL;			/* 7 x 9 bits for the probes */
+    for (i = 0; i < GT_BLOOM_PROBES; i++, h >>= 9) {
+	bit = (unsigned) (h & (GT_BLOOM_BLOCK_BITS - 1));
 	mask = (uint64_t) 1 << (bit & 63);
 	if (set)
-	    (void) __atomic_fetch_or(bp->words + (bit >> 6), mask, __ATOMIC_RELAXED);
-	else if ((__atomic_load_n(bp->words + (bit >> 6), __ATOMIC_RELAXED) & mask) == 0)
+	    (void) __atomic_fetch_or(block + (bit >> 6), mask, __ATOMIC_RELAXED);
+	else if ((__atomic_load_n(block + (bit >> 6), __ATOMIC_RELAXED) & mask) == 0)
 	    return (0);
     }
     return (1);
 }
 
-#define gt_bloom_add(bp, key, len)	((void) gt_bloom_probe((bp), (key), (len), 1))
-#define gt_bloom_test(bp, key, len)	gt_bloom_probe((bp), (key), (len), 0)
+ /*
+  * A filter saved at a clean exit, next to the file: <database>.filter.
+  * It is used again only when the file still holds the seal written
+  * with it (greylist_store(3)): then no key was added since. Native
+  * byte order: the filter belongs to this host.
+  */
+#define GT_FILTER_SUFFIX	".filter"
+#define GT_FILTER_MAGIC		"GLFILT01"
+#define GT_FILTER_ORDER		0x0102030405060708ULL
+#define GT_FILTER_MAX_BLOCKS	(1ULL << 24)	/* 1 GB: not ours beyond */
+
+typedef struct GT_FILTER_HEAD {
+    char    magic[8];
+    uint64_t order;			/* byte order check */
+    char    seal[48];			/* the file's seal, null-padded */
+    uint64_t seed;
+    uint64_t blocks;
+    int64_t capacity;
+    int64_t added;			/* keys added since the scan */
+    int64_t awl_threshold;		/* the whitelist marks depend on it */
+    int64_t records;			/* in the file when it was sealed */
+    uint64_t checksum;			/* of the bits */
+} GT_FILTER_HEAD;
+
+/* gt_bloom_checksum - FNV-1a over the words */
+
+static uint64_t gt_bloom_checksum(const GT_BLOOM *bp)
+{
+    uint64_t h = 0xCBF29CE484222325ULL;
+    uint64_t n = GT_BLOOM_BYTES(bp) / sizeof(uint64_t);
+    uint64_t i;
+
+    for (i = 0; i < n; i++)
+	h = (h ^ bp->words[i]) * 0x100000001B3ULL;
+    return (h);
+}
+
+/* gt_write_all - write everything or fail */
+
+static int gt_write_all(int fd, const void *buf, size_t len)
+{
+    const char *cp = (const char *) buf;
+    ssize_t n;
+
+    while (len > 0) {
+	if ((n = write(fd, cp, len)) < 0) {
+	    if (errno == EINTR)
+		continue;
+	    return (-1);
+	}
+	cp += n;
+	len -= n;
+    }
+    return (0);
+}
+
+/* gt_read_all - read exactly len bytes */
+
+static int gt_read_all(int fd, void *buf, size_t len)
+{
+    char   *cp = (char *) buf;
+    ssize_t n;
+
+    while (len > 0) {
+	if ((n = read(fd, cp, len)) <= 0) {
+	    if (n < 0 && errno == EINTR)
+		continue;
+	    if (n == 0)
+		errno = EIO;			/* too short */
+	    return (-1);
+	}
+	cp += n;
+	len -= n;
+    }
+    return (0);
+}
+
+/* gt_bloom_save - write the filter; 0 or -1 */
+
+static int gt_bloom_save(const GT_BLOOM *bp, const char *path, const char *seal,
+			         long added, int awl_threshold, long records)
+{
+    GT_FILTER_HEAD head;
+    VSTRING *tmp = vstring_alloc(100);
+    int     fd;
+    int     status = -1;
+
+    memset((void *) &head, 0, sizeof(head));
+    memcpy(head.magic, GT_FILTER_MAGIC, sizeof(head.magic));
+    head.order = GT_FILTER_ORDER;
+    snprintf(head.seal, sizeof(head.seal), "%s", seal);
+    head.seed = bp->seed;
+    head.blocks = bp->block_mask + 1;
+    head.capacity = bp->capacity;
+    head.added = added;
+    head.awl_threshold = awl_threshold;
+    head.records = records;
+    head.checksum = gt_bloom_checksum(bp);
+    vstring_sprintf(tmp, "%s.tmp", path);
+    if ((fd = open(vstring_str(tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+	msg_warn("key filter: create %s: %m", vstring_str(tmp));
+    } else if (gt_write_all(fd, &head, sizeof(head)) < 0
+	       || gt_write_all(fd, bp->words, GT_BLOOM_BYTES(bp)) < 0) {
+	msg_warn("key filter: write %s: %m", vstring_str(tmp));
+	(void) close(fd);
+    } else if (close(fd) < 0) {
+	msg_warn("key filter: close %s: %m", vstring_str(tmp));
+    } else if (rename(vstring_str(tmp), path) < 0) {
+	msg_warn("key filter: rename %s to %s: %m", vstring_str(tmp), path);
+    } else {
+	status = 0;
+    }
+    if (status < 0)
+	(void) unlink(vstring_str(tmp));
+    vstring_free(tmp);
+    return (status);
+}
+
+/* gt_bloom_load - the saved filter, if it belongs to the file as it is */
+
+static GT_BLOOM *gt_bloom_load(const char *path, const char *seal,
+			               int awl_threshold, long records,
+			               long *added, VSTRING *why)
+{
+    GT_FILTER_HEAD head;
+    GT_BLOOM *bp = 0;
+    struct stat st;
+    int     fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	vstring_sprintf(why, "open %s: %m", path);
+	return (0);
+    }
+    if (fstat(fd, &st) < 0 || gt_read_all(fd, &head, sizeof(head)) < 0) {
+	vstring_sprintf(why, "read %s: %m", path);
+    } else if (memcmp(head.magic, GT_FILTER_MAGIC, sizeof(head.magic)) != 0
+	       || head.order != GT_FILTER_ORDER) {
+	vstring_sprintf(why, "%s: not a key filter of this version and host", path);
+    } else if (seal == 0 || strncmp(head.seal, seal, sizeof(head.seal)) != 0
+	       || head.seal[sizeof(head.seal) - 1] != 0) {
+	vstring_sprintf(why, "%s was saved for another state of the database", path);
+    } else if (head.records != records) {
+
+	/*
+	 * A program that does not know the seal (an older greylistd, a bulk
+	 * load) changed the file.
+	 */
+	vstring_sprintf(why, "%s was saved for %lld records, the database has %ld",
+			path, (long long) head.records, records);
+    } else if (head.awl_threshold != awl_threshold) {
+	vstring_sprintf(why, "%s was saved with another auto-whitelist threshold", path);
+    } else if (head.blocks == 0 || head.blocks > GT_FILTER_MAX_BLOCKS
+	       || (head.blocks & (head.blocks - 1)) != 0 || head.capacity <= 0
+	       || head.added < 0
+	       || (uint64_t) st.st_size != sizeof(head) + head.blocks * GT_BLOOM_BLOCK_BITS / 8) {
+	vstring_sprintf(why, "%s: bad size", path);
+    } else {
+	bp = (GT_BLOOM *) mymalloc(sizeof(*bp));
+	bp->block_mask = head.blocks - 1;
+	bp->seed = head.seed;
+	bp->capacity = (long) head.capacity;
+	bp->memory = mymalloc(GT_BLOOM_BYTES(bp) + 63);
+	bp->words = (uint64_t *) (((uintptr_t) bp->memory + 63) & ~(uintptr_t) 63);
+	if (gt_read_all(fd, bp->words, GT_BLOOM_BYTES(bp)) < 0) {
+	    vstring_sprintf(why, "read %s: %m", path);
+	} else if (gt_bloom_checksum(bp) != head.checksum) {
+	    vstring_sprintf(why, "%s: bad checksum", path);
+	} else {
+	    *added = (long) head.added;
+	    (void) close(fd);
+	    return (bp);
+	}
+	gt_bloom_free(bp);
+	bp = 0;
+    }
+    (void) close(fd);
+    return (0);
+}
+
+ /*
+  * The filter holds two kinds of entries: every key of the file, and a
+  * mark for each client that is auto-whitelisted (its key hashed another
+  * way). A client without the mark is not whitelisted, and then its
+  * record does not change the answer to a new or early triplet.
+  */
+#define GT_HASH_WHITELIST	0xC2B2AE3D27D4EB4FULL
+
+#define gt_bloom_add(bp, key, len) \
+	((void) gt_bloom_probe((bp), gt_bloom_hash((bp), (key), (len)), 1))
+#define gt_bloom_test(bp, key, len) \
+	gt_bloom_probe((bp), gt_bloom_hash((bp), (key), (len)), 0)
+#define gt_bloom_add_whitelist(bp, key, len) \
+	((void) gt_bloom_probe((bp), gt_bloom_hash((bp), (key), (len)) \
+			       ^ GT_HASH_WHITELIST, 1))
+#define gt_bloom_test_whitelist(bp, key, len) \
+	gt_bloom_probe((bp), gt_bloom_hash((bp), (key), (len)) \
+		       ^ GT_HASH_WHITELIST, 0)
+
+/* gt_whitelisted - does this client record count as auto-whitelisted? */
+
+static int gt_whitelisted(const GREYLIST_POLICY *policy, const GREYLIST_CLIENT *client)
+{
+
+    /*
+     * Whether it has expired is left to the decision: a mark too many
+     * costs a lookup, one too few a wrong answer (and the clock of the
+     * decision may be a test clock).
+     */
+    return (policy->awl_threshold > 0
+	    && client->count > (unsigned) policy->awl_threshold);
+}
 
 /* gt_signal - tell the event loop that results wait (lock held) */
 
@@ -358,11 +623,19 @@ static GT_EVENT *gt_event_init(GT_EVENT *ev, int type)
     return (ev);
 }
 
-/* gt_scan_key - one key of the file into the filter being built */
+/* gt_scan_key - one record of the file into the filter being built */
 
-static void gt_scan_key(const char *key, ssize_t len, void *context)
+static void gt_scan_key(const char *key, ssize_t len, const char *val,
+			        ssize_t vlen, void *context)
 {
-    gt_bloom_add((GT_BLOOM *) context, key, len);
+    GREYLIST_THREAD *gt = (GREYLIST_THREAD *) context;
+    GREYLIST_CLIENT client;
+
+    gt_bloom_add(gt->scanning, key, len);
+    if (val != 0 && key[0] == GREYLIST_KEY_CLIENT
+	&& greylist_client_decode(val, vlen, &client)
+	&& gt_whitelisted(gt->store.policy, &client))
+	gt_bloom_add_whitelist(gt->scanning, key, len);
 }
 
 /* gt_thread_op - the thread does one piece of work */
@@ -416,7 +689,7 @@ static void gt_thread_scan(GREYLIST_THREAD *gt)
     int     status;
 
     status = gt->inner->scan(gt->inner, gt->scan_cursor, GT_SCAN_CHUNK,
-			     gt_scan_key, (void *) gt->scanning);
+			     gt_scan_key, (void *) gt);
     if (status > 0)
 	return;
     ev = gt_event_init(&event, GT_EV_SCANNED);
@@ -830,6 +1103,13 @@ static void gt_update(GREYLIST_THREAD *gt, GT_ENTRY *ep, time_t old_expires,
 	gt->bloom_added++;
 	ep->present = 1;
     }
+    if (ep->key[0] == GREYLIST_KEY_CLIENT
+	&& gt_whitelisted(gt->store.policy, &ep->client)) {
+	if (gt->bloom)
+	    gt_bloom_add_whitelist(gt->bloom, ep->key, klen);
+	if (gt->building)
+	    gt_bloom_add_whitelist(gt->building, ep->key, klen);
+    }
     if (ep->seq == 0)
 	gt_lru_unlink(gt, ep);
     ep->seq = ++gt->next_seq;
@@ -867,6 +1147,19 @@ static void gt_apply(GREYLIST_THREAD *gt, GT_ENTRY *tp, GT_ENTRY *cp,
     if (gt->trouble && decision.action == GREYLIST_ACT_NEW)
 	decision.action = GREYLIST_ACT_ERROR;
     done(&decision, context);
+}
+
+/* gt_counts_client - would the decision count a pass of the client? */
+
+static int gt_counts_client(const GREYLIST_POLICY *policy, const GT_ENTRY *tp,
+			            time_t now)
+{
+    GREYLIST_DECISION decision;
+
+    greylist_policy_decide(policy, now, tp->present ? &tp->triplet : 0,
+			   (const GREYLIST_CLIENT *) 0, &decision);
+    return (decision.action == GREYLIST_ACT_PASS
+	    || decision.action == GREYLIST_ACT_KNOWN);
 }
 
 /* gt_error - let the mail through */
@@ -936,6 +1229,20 @@ static void gt_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
 	cp = gt_known(gt, ckey, VSTRING_LEN(keys->client));
     if (tp && (cp || !awl)) {
 	gt_apply(gt, tp, cp, now, done, context);
+	gt_trim(gt, GT_TRIM_STEP);
+	return;
+    }
+
+    /*
+     * A client that is not auto-whitelisted does not change the answer to
+     * a new or early triplet, and its record does not change then either:
+     * no need to read it. (Most clients of a busy MX are in the file, few
+     * are whitelisted.)
+     */
+    if (tp && gt->bloom
+	&& !gt_bloom_test_whitelist(gt->bloom, ckey, VSTRING_LEN(keys->client))
+	&& gt_counts_client(store->policy, tp, now) == 0) {
+	gt_apply(gt, tp, (GT_ENTRY *) 0, now, done, context);
 	gt_trim(gt, GT_TRIM_STEP);
 	return;
     }
@@ -1019,6 +1326,7 @@ static void gt_rebuild(GREYLIST_THREAD *gt)
     long    keys = (gt->count > 0 ? gt->count / 2 : 0) + gt->bloom_added;
 
     gt->building = gt_bloom_create(2 * keys);
+    gt->build_start = gt_now_ms();
     gt->bloom_added = 0;
     if (msg_verbose)
 	msg_info("database %s: building a key filter for %ld keys",
@@ -1026,6 +1334,76 @@ static void gt_rebuild(GREYLIST_THREAD *gt)
     gt_op_init(&op, GT_OP_SCAN, 0, 0);
     op.bloom = gt->building;
     gt_queue(gt, &op, "", "");
+}
+
+/* gt_filter_path - where the filter is saved */
+
+static VSTRING *gt_filter_path(GREYLIST_THREAD *gt, VSTRING *buf)
+{
+    return (vstring_sprintf(buf, "%s%s", gt->inner->name, GT_FILTER_SUFFIX));
+}
+
+/* gt_filter_open - the saved filter, or build one */
+
+static void gt_filter_open(GREYLIST_THREAD *gt)
+{
+    VSTRING *path = gt_filter_path(gt, vstring_alloc(100));
+    VSTRING *why = vstring_alloc(100);
+    const char *seal = gt->inner->sealed ? gt->inner->sealed(gt->inner) : 0;
+    long    added;
+
+    /*
+     * Only the event loop touches the filter until it asks for a scan;
+     * the thread has not read the file yet.
+     */
+    if (seal != 0
+	&& (gt->bloom = gt_bloom_load(vstring_str(path), seal,
+				      gt->store.policy->awl_threshold,
+				      gt->count, &added, why)) != 0) {
+	gt->bloom_added = added;
+	msg_info("database %s: key filter loaded from %s (room for %ld keys)",
+		 gt->store.name, vstring_str(path), gt->bloom->capacity);
+    } else {
+	if (gt->count > 0)
+	    msg_info("database %s: reading every key for the key filter (%s)",
+		     gt->store.name, seal == 0 ?
+		     "the database was not closed cleanly, or by another program"
+		     : vstring_str(why));
+	gt_rebuild(gt);
+    }
+    vstring_free(path);
+    vstring_free(why);
+}
+
+/* gt_filter_save - keep the filter for the next start, seal the file */
+
+static void gt_filter_save(GREYLIST_THREAD *gt)
+{
+    VSTRING *path;
+    char    seal[33];
+    unsigned char rnd[16];
+    int     i;
+
+    /*
+     * The thread is gone and every update is committed. A filter that is
+     * not complete, or a file in trouble, is not worth keeping.
+     */
+    if (gt->bloom == 0 || gt->down || gt->inner->commit_trouble
+	|| gt->inner->seal == 0)
+	return;
+    if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+	for (i = 0; i < (int) sizeof(rnd); i++)
+	    rnd[i] = (unsigned char) (gt_now_ms() >> (i % 8)) ^ (unsigned char) getpid();
+    for (i = 0; i < (int) sizeof(rnd); i++)
+	snprintf(seal + 2 * i, 3, "%02x", rnd[i]);
+    path = gt_filter_path(gt, vstring_alloc(100));
+    if (gt_bloom_save(gt->bloom, vstring_str(path), seal, gt->bloom_added,
+		      gt->store.policy->awl_threshold,
+		      gt->inner->count(gt->inner)) == 0
+	&& gt->inner->seal(gt->inner, seal) == 0 && msg_verbose)
+	msg_info("database %s: key filter saved in %s", gt->store.name,
+		 vstring_str(path));
+    vstring_free(path);
 }
 
 /* gt_event - results from the thread */
@@ -1082,8 +1460,9 @@ static void gt_event(int unused_event, void *context)
 		if (gt->bloom)
 		    gt_bloom_free(gt->bloom);
 		gt->bloom = ev->bloom;
-		if (msg_verbose)
-		    msg_info("database %s: key filter ready", gt->store.name);
+		msg_info("database %s: key filter ready after %.1f s (%ld records, room for %ld keys)",
+			 gt->store.name, (gt_now_ms() - gt->build_start) / 1000.0,
+			 gt->count, gt->bloom->capacity);
 	    }
 	    break;
 	default:
@@ -1145,6 +1524,7 @@ static void gt_close(GREYLIST_STORE *store)
     (void) pthread_mutex_unlock(&gt->lock);
     if ((err = pthread_join(gt->thread, (void **) 0)) != 0)
 	msg_fatal("greylist store thread: join: %s", strerror(err));
+    gt_filter_save(gt);
     gt->inner->close(gt->inner);
     event_disable_readwrite(gt->pipe[0]);
 
@@ -1233,6 +1613,11 @@ GREYLIST_STORE *greylist_store_thread_open(GREYLIST_STORE *inner,
     event_enable_read(gt->pipe[0], gt_event, (void *) gt);
 
     /*
+     * Before the thread starts: its first transaction removes the seal.
+     */
+    gt_filter_open(gt);
+
+    /*
      * Signals are the event loop's: the thread blocks all but the faults
      * (see gt_thread_main()).
      */
@@ -1242,6 +1627,5 @@ GREYLIST_STORE *greylist_store_thread_open(GREYLIST_STORE *inner,
     (void) pthread_sigmask(SIG_SETMASK, &saved, (sigset_t *) 0);
     if (err != 0)
 	msg_fatal("greylist store thread: create: %s", strerror(err));
-    gt_rebuild(gt);
     return (&gt->store);
 }

@@ -177,6 +177,8 @@
 /*	$config_directory/greylistd.cf, greylistd parameters
 /*	$data_directory/greylist.db, the greylist (Tokyo Cabinet B+tree)
 /*	$data_directory/greylist.db.wal, the transaction undo log
+/*	$data_directory/greylist.db.filter, the key filter saved at the
+/*	last clean stop
 /*	$data_directory/greylist.db.corrupt.\fItime\fR, a damaged database
 /*	that greylistd moved aside
 /* SEE ALSO
@@ -312,6 +314,9 @@ static GREYLIST_POLICY greylist_policy;	/* the limits */
 static ATTR_LIMITS greylist_limits;	/* request reader limits */
 static VSTRING *greylist_why;		/* diagnostics */
 static VSTRING *greylist_reply;		/* reply text */
+static VSTRING *greylist_defer_reply;	/* last defer text */
+static int greylist_defer_remaining;	/* its $remaining */
+static int greylist_defer_cached;	/* the above are set */
 static VSTRING *greylist_expand_why;	/* expansion errors */
 
  /*
@@ -361,13 +366,22 @@ static const char *greylist_expand_lookup(const char *name, void *unused_context
 
 static const char *greylist_defer_text(const GREYLIST_DECISION *dp)
 {
-    VSTRING_RESET(greylist_reply);
+
+    /*
+     * The text varies only with $remaining, and most deferrals (every new
+     * triplet) have the same value: expand again only when it changes.
+     */
+    if (greylist_defer_cached && dp->remaining == greylist_defer_remaining)
+	return (STR(greylist_defer_reply));
+    VSTRING_RESET(greylist_defer_reply);
     greylist_expand_decision = dp;
-    if (mac_expand(greylist_reply, var_greylist_defer_action,
+    if (mac_expand(greylist_defer_reply, var_greylist_defer_action,
 		   greylist_expand_lookup, (void *) 0,
 		   greylist_expand_why) != MAC_EXPAND_OK)
 	msg_panic("greylist_defer_text: %s", STR(greylist_expand_why));
-    return (STR(greylist_reply));
+    greylist_defer_remaining = dp->remaining;
+    greylist_defer_cached = 1;
+    return (STR(greylist_defer_reply));
 }
 
 /* greylist_done - the store decided: log and answer */
@@ -684,6 +698,7 @@ static void greylist_post_init(char *unused_service, char **unused_argv)
     greylist_limits.size_limit = var_greylist_size_limit;
     greylist_why = vstring_alloc(100);
     greylist_reply = vstring_alloc(100);
+    greylist_defer_reply = vstring_alloc(100);
 
     if (var_greylist_test_clock)
 	msg_warn("%s = yes: requests may set the clock with policy_test_time; this is a testing aid, never use it in production",

@@ -666,6 +666,41 @@ START_TEST(test_many_attributes)
 
 END_TEST
 
+/* test_duplicate_among_many - every duplicate is found, no other */
+
+START_TEST(test_duplicate_among_many)
+{
+    ATTR_LIMITS limits = {1000, 1000, 100000};
+    ATTR_REQUEST *req = attr_request_create(&limits);
+    VSTRING *text = vstring_alloc(1000);
+    VSTREAM *vp;
+    int     i;
+
+    /* Names of every length across the 8-byte steps of the hash. */
+    for (i = 0; i < 200; i++)
+	vstring_sprintf_append(text, "%.*s%d=v\n", i % 20, "abcdefghijklmnopqrst", i);
+    vstring_strcat(text, "\n");
+    for (i = 0; i < 200; i++)
+	vstring_sprintf_append(text, "%.*s%d=v\n", i % 20, "abcdefghijklmnopqrst", i);
+    vstring_strcat(text, "abcdefghijklmnop136=again\n\n");
+    vp = vstream_memopen(text, O_RDONLY);
+    ck_assert_int_eq(attr_scan(req, vp, VSTREAM_WAIT), ATTR_SCAN_DONE);
+    ck_assert_int_eq(req->count, 200);
+    ck_assert_int_eq(req->flags, 0);
+    /* The next request: the same names are new again, one comes twice. */
+    ck_assert_int_eq(attr_scan(req, vp, VSTREAM_WAIT), ATTR_SCAN_DONE);
+    ck_assert_int_eq(req->count, 200);
+    ck_assert_int_eq(req->flags, ATTR_FLAG_DUPLICATE);
+    ck_assert_str_eq(vstring_str(req->why),
+		     "attribute given twice: \"abcdefghijklmnop136=again\"");
+    ck_assert_str_eq(attr_find(req, "abcdefghijklmnop136"), "v");
+    (void) vstream_fclose(vp);
+    vstring_free(text);
+    attr_request_free(req);
+}
+
+END_TEST
+
 /* test_reset - attr_request_reset() */
 
 START_TEST(test_reset)
@@ -819,6 +854,7 @@ static Suite *attr_suite(void)
     tcase_add_test(tc, test_default_count_limit);
     tcase_add_test(tc, test_default_size_limit);
     tcase_add_test(tc, test_many_attributes);
+    tcase_add_test(tc, test_duplicate_among_many);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reply");

@@ -14,8 +14,12 @@
 /*	is ready, and after they left the memory cache), updates made
 /*	durable by the thread's commits (a child killed with SIGKILL
 /*	after a commit), everything committed at close, expiry done by
-/*	the thread, the overload limit, and a request still waiting at
-/*	close. The failures of the file itself (full disk, damage, lost
+/*	the thread, the overload limit, a request still waiting at
+/*	close, the key filter saved at close and loaded at the next open
+/*	(and not used when the file changed since: written by a spawn(8)
+/*	copy or by a program that knows no seal, a damaged filter file,
+/*	another whitelist threshold), and the whitelist marks (a client
+/*	below the threshold costs no lookup). The failures of the file itself (full disk, damage, lost
 /*	permissions) are tested through the daemon by check_crash(1).
 /* LICENSE
 /* .ad
@@ -28,12 +32,15 @@
 #include <sys_defs.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <tcbdb.h>
 
 /* Utility library. */
 
@@ -347,6 +354,215 @@ START_TEST(test_close_while_waiting)
 
 END_TEST
 
+/* filter_path - where the thread saves its key filter */
+
+static const char *filter_path(VSTRING *buf)
+{
+    return (STR(vstring_sprintf(buf, "%s/greylist.db.filter", tmpdir)));
+}
+
+/* save_filter - a run that builds the filter, records, and stops cleanly */
+
+static void save_filter(const char *client, const char *tag, int n)
+{
+    GREYLIST_STORE *store = open_thread();
+
+    ck_assert_msg(storelib_run_until(filter_ready, (void *) store, WAIT_MS),
+		  "key filter not ready");
+    expect_series(store, client, tag, n, AT(0), 1, GREYLIST_ACT_NEW);
+    store->close(store);
+}
+
+START_TEST(test_filter_saved)
+{
+    GREYLIST_STORE *store;
+    GREYLIST_DECISION got;
+    VSTRING *path = vstring_alloc(100);
+    struct stat st;
+    int     sync;
+
+    save_filter("192.0.2.8", "saved", 20);
+    ck_assert_msg(stat(filter_path(path), &st) == 0, "%s: %s",
+		  STR(path), strerror(errno));
+
+    /* The next start loads it: complete at once, without a scan. */
+    test_msg_clear();
+    store = open_thread();
+    ck_assert_msg(greylist_store_thread_filter_ready(store),
+		  "saved filter not used: %s", test_msg_log());
+    ck_assert_msg(test_msg_contains("key filter loaded from"), "%s", test_msg_log());
+    got = decide(store, "192.0.2.8", "other@example.com", AT(30), &sync);
+    ck_assert_int_eq(got.action, GREYLIST_ACT_NEW);
+    ck_assert_msg(sync, "a new triplet waited for the thread");
+    /* What the first run recorded is still there. */
+    expect_series(store, "192.0.2.8", "saved", 20, AT(DELAY + 100), 0,
+		  GREYLIST_ACT_PASS);
+    store->close(store);
+    vstring_free(path);
+}
+
+END_TEST
+
+ /*
+  * A saved filter must never be used for a file that gained keys since:
+  * those keys would look new.
+  */
+#define STALE_SPAWN	0		/* a spawn(8) copy wrote to the file */
+#define STALE_FOREIGN	1		/* a program that knows no seal */
+#define STALE_DAMAGED	2		/* the saved filter is damaged */
+#define STALE_THRESHOLD	3		/* another auto-whitelist threshold */
+#define NSTALE		4
+
+static const char *stale_why[NSTALE] = {
+    "the database was not closed cleanly",
+    "records, the database has",
+    "bad checksum",
+    "another auto-whitelist threshold",
+};
+
+/* foreign_put - add a pending triplet with Tokyo Cabinet alone */
+
+static void foreign_put(const char *client, const char *rcpt, time_t when)
+{
+    GREYLIST_TRIPLET triplet;
+    VSTRING *rec = vstring_alloc(GREYLIST_TRIPLET_SIZE);
+    TCBDB  *bdb = tcbdbnew();
+    char    path[512];
+
+    snprintf(path, sizeof(path), "%s/greylist.db", tmpdir);
+    ck_assert_msg(tcbdbopen(bdb, path, BDBOWRITER), "tcbdbopen %s: %s", path,
+		  tcbdberrmsg(tcbdbecode(bdb)));
+    storelib_keys(keys, client, rcpt);
+    memset((void *) &triplet, 0, sizeof(triplet));
+    triplet.state = GREYLIST_STATE_PENDING;
+    triplet.first_seen = triplet.last_seen = when;
+    greylist_triplet_encode(&triplet, rec);
+    ck_assert(tcbdbput(bdb, STR(keys->triplet), VSTRING_LEN(keys->triplet),
+		       STR(rec), VSTRING_LEN(rec)));
+    ck_assert(tcbdbclose(bdb));
+    tcbdbdel(bdb);
+    vstring_free(rec);
+}
+
+/* damage_filter - flip one bit of the saved bits */
+
+static void damage_filter(void)
+{
+    VSTRING *path = vstring_alloc(100);
+    struct stat st;
+    unsigned char ch;
+    int     fd;
+
+    ck_assert_msg((fd = open(filter_path(path), O_RDWR)) >= 0, "%s: %s",
+		  STR(path), strerror(errno));
+    ck_assert(fstat(fd, &st) == 0);
+    ck_assert(pread(fd, &ch, 1, st.st_size / 2) == 1);
+    ch ^= 0x10;
+    ck_assert(pwrite(fd, &ch, 1, st.st_size / 2) == 1);
+    (void) close(fd);
+    vstring_free(path);
+}
+
+START_TEST(test_filter_stale)
+{
+    GREYLIST_STORE *store;
+
+    save_filter("192.0.2.9", "before", 2);
+    switch (_i) {
+    case STALE_SPAWN:
+	store = open_btree();
+	plain_expect(store, "192.0.2.9", "later@example.com", AT(10),
+		     GREYLIST_ACT_NEW);
+	store->close(store);
+	break;
+    case STALE_FOREIGN:
+	foreign_put("192.0.2.9", "later@example.com", AT(10));
+	break;
+    case STALE_DAMAGED:
+	store = open_btree();
+	plain_expect(store, "192.0.2.9", "later@example.com", AT(10),
+		     GREYLIST_ACT_NEW);
+	store->close(store);
+	save_filter("192.0.2.9", "again", 1);
+	damage_filter();
+	break;
+    case STALE_THRESHOLD:
+	store = open_btree();
+	plain_expect(store, "192.0.2.9", "later@example.com", AT(10),
+		     GREYLIST_ACT_NEW);
+	store->close(store);
+	save_filter("192.0.2.9", "again", 1);
+	policy.awl_threshold += 1;
+	break;
+    }
+
+    /* Not used: the thread reads every key, and the triplet is known. */
+    test_msg_clear();
+    store = open_thread();
+    ck_assert_msg(test_msg_contains("reading every key for the key filter"),
+		  "%s", test_msg_log());
+    ck_assert_msg(test_msg_contains(stale_why[_i]), "want \"%s\": %s",
+		  stale_why[_i], test_msg_log());
+    ck_assert_msg(storelib_run_until(filter_ready, (void *) store, WAIT_MS),
+		  "key filter not ready");
+    expect(store, "192.0.2.9", "later@example.com", AT(20), GREYLIST_ACT_EARLY);
+    store->close(store);
+}
+
+END_TEST
+
+START_TEST(test_whitelist_mark)
+{
+    GREYLIST_STORE *store;
+    GREYLIST_DECISION got;
+    int     sync;
+
+    /* In the file: 192.0.2.11 passed three times, 192.0.2.12 once. */
+    policy.awl_threshold = 2;
+    store = open_btree();
+    expect_series(store, "192.0.2.11", "p", 3, AT(0), 1, GREYLIST_ACT_NEW);
+    expect_series(store, "192.0.2.11", "p", 3, AT(DELAY + 10), 1, GREYLIST_ACT_PASS);
+    expect(store, "192.0.2.12", "p0@example.com", AT(0), GREYLIST_ACT_NEW);
+    expect(store, "192.0.2.12", "p0@example.com", AT(DELAY + 10), GREYLIST_ACT_PASS);
+    store->close(store);
+
+    store = open_thread();
+    ck_assert_msg(storelib_run_until(filter_ready, (void *) store, WAIT_MS),
+		  "key filter not ready");
+
+    /* The whitelisted client's counter is read: it changes the answer. */
+    got = decide(store, "192.0.2.11", "new@example.com", AT(DELAY + 20), &sync);
+    ck_assert_msg(got.action == GREYLIST_ACT_WHITELIST, "got %s",
+		  storelib_action_label(got.action));
+    ck_assert_msg(!sync, "a whitelisted client was answered without its record");
+
+    /* The other one's is not: it cannot change the answer. */
+    got = decide(store, "192.0.2.12", "new@example.com", AT(DELAY + 20), &sync);
+    ck_assert_int_eq(got.action, GREYLIST_ACT_NEW);
+    ck_assert_msg(sync, "a new triplet waited for a client record that cannot matter");
+    got = decide(store, "192.0.2.12", "new@example.com", AT(DELAY + 25), &sync);
+    ck_assert_int_eq(got.action, GREYLIST_ACT_EARLY);
+    ck_assert_msg(sync, "an early retry waited for a client record that cannot matter");
+
+    /* A pass needs the counter: it goes up, 192.0.2.12 is whitelisted. */
+    expect(store, "192.0.2.12", "new@example.com", AT(2 * DELAY + 30), GREYLIST_ACT_PASS);
+    expect(store, "192.0.2.12", "new2@example.com", AT(2 * DELAY + 31), GREYLIST_ACT_NEW);
+    expect(store, "192.0.2.12", "new2@example.com", AT(3 * DELAY + 40), GREYLIST_ACT_PASS);
+    expect(store, "192.0.2.12", "new3@example.com", AT(3 * DELAY + 41),
+	   GREYLIST_ACT_WHITELIST);
+    store->close(store);
+
+    /* The mark made in memory was saved with the filter. */
+    store = open_thread();
+    ck_assert_msg(greylist_store_thread_filter_ready(store), "%s", test_msg_log());
+    got = decide(store, "192.0.2.12", "new4@example.com", AT(3 * DELAY + 50), &sync);
+    ck_assert_msg(got.action == GREYLIST_ACT_WHITELIST, "got %s",
+		  storelib_action_label(got.action));
+    store->close(store);
+}
+
+END_TEST
+
 static Suite *thread_suite(void)
 {
     Suite  *s = suite_create("greylist_store_thread");
@@ -363,6 +579,9 @@ static Suite *thread_suite(void)
     tcase_add_test(tc, test_expiry);
     tcase_add_test(tc, test_overload);
     tcase_add_test(tc, test_close_while_waiting);
+    tcase_add_test(tc, test_filter_saved);
+    tcase_add_loop_test(tc, test_filter_stale, 0, NSTALE);
+    tcase_add_test(tc, test_whitelist_mark);
     suite_add_tcase(s, tc);
     return (s);
 }

@@ -404,6 +404,37 @@ START_TEST(test_child)
 }
 END_TEST
 
+/* long_child - one message longer than the limit, to standard error */
+
+static void long_child(void *unused_context)
+{
+    char    big[3001];
+
+    memset(big, 'x', 3000);
+    big[3000] = 0;
+    msg_warn("%s", big);
+}
+
+/* test_stderr_long - the stderr line keeps its prefix, text and newline */
+
+START_TEST(test_stderr_long)
+{
+    VSTRING *out = vstring_alloc(100);
+    const char *cp;
+    int     status;
+
+    status = unit_run_child(long_child, (void *) 0, out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "child status 0x%x", status);
+    cp = vstring_str(out);
+    ck_assert_msg(strncmp(cp, "child: warning: ", 16) == 0, "got \"%.40s\"", cp);
+    cp += 16;
+    ck_assert_int_eq(strspn(cp, "x"), 2047);
+    ck_assert_str_eq(cp + 2047, "\n");
+    vstring_free(out);
+}
+END_TEST
+
 /* test_fatal_exit - msg_fatal() as a libcheck exit test */
 
 START_TEST(test_fatal_exit)
@@ -585,6 +616,7 @@ static Suite *msg_suite(void)
     tc = tcase_create("termination");
     tcase_set_timeout(tc, 10);
     tcase_add_loop_test(tc, test_child, 0, NCHILD);
+    tcase_add_test(tc, test_stderr_long);
     unit_add_fatal_test(tc, test_fatal_exit);
     unit_add_fatal_test(tc, test_error_count);
     unit_add_panic_test(tc, test_panic_abort);

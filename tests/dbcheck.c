@@ -301,6 +301,15 @@ int     main(int argc, char **argv)
 		    tcmapput(indexed, rkey, (int) rklen, "", 0);
 		}
 		break;
+	    case (unsigned char) GREYLIST_KEY_META:
+		if (ksize != sizeof(GREYLIST_SEAL_KEY) - 1
+		    || memcmp(kp, GREYLIST_SEAL_KEY, ksize) != 0) {
+		    badkey++;
+		    if (verbose)
+			printf("badkey: %s (unknown meta record)\n",
+			       printable(pbuf, kp, ksize));
+		}
+		break;
 	    default:
 		badkey++;
 		if (verbose)

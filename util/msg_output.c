@@ -105,6 +105,29 @@ static void msg_copy(char *dst, size_t len, const char *src)
     snprintf(dst, len, "%s", src);
 }
 
+/* msg_finish - append the text and a suffix after a formatted header */
+
+static int msg_finish(char *buf, int len, size_t size, const char *text,
+		              const char *suffix)
+{
+    size_t  tlen = strlen(text);
+    size_t  slen = strlen(suffix);
+
+    /*
+     * The text is copied, not formatted again: this runs for every line of
+     * a busy daemon. What does not fit is cut, the suffix is kept.
+     */
+    if (len < 0)
+	len = 0;
+    if ((size_t) len > size - 1 - slen)
+	len = size - 1 - slen;
+    if (tlen > size - 1 - slen - len)
+	tlen = size - 1 - slen - len;
+    memcpy(buf + len, text, tlen);
+    memcpy(buf + len + tlen, suffix, slen + 1);
+    return (len + tlen + slen);
+}
+
 /* msg_stderr_print - write to standard error */
 
 static void msg_stderr_print(int level, const char *text)
@@ -113,12 +136,11 @@ static void msg_stderr_print(int level, const char *text)
     int     len;
 
     if (level == MSG_INFO)
-	len = snprintf(buf, sizeof(buf), "%s: %s\n", msg_progname, text);
+	len = snprintf(buf, sizeof(buf), "%s: ", msg_progname);
     else
-	len = snprintf(buf, sizeof(buf), "%s: %s: %s\n", msg_progname,
-		       msg_severity_name(level), text);
-    if (len > (int) sizeof(buf) - 1)
-	len = sizeof(buf) - 1;
+	len = snprintf(buf, sizeof(buf), "%s: %s: ", msg_progname,
+		       msg_severity_name(level));
+    len = msg_finish(buf, len, sizeof(buf), text, "\n");
     (void) (write(2, buf, len) < 0);
 }
 
@@ -211,15 +233,14 @@ static void msg_syslog_print(int level, const char *text)
     if (!msg_syslog_on || !msg_dgram_ready())
 	return;
     if (level == MSG_INFO)
-	len = snprintf(buf, sizeof(buf), "<%d>%s %s[%ld]: %s",
+	len = snprintf(buf, sizeof(buf), "<%d>%s %s[%ld]: ",
 		       msg_facility | prio[level], msg_stamp(), msg_tag,
-		       (long) getpid(), text);
+		       (long) getpid());
     else
-	len = snprintf(buf, sizeof(buf), "<%d>%s %s[%ld]: %s: %s",
+	len = snprintf(buf, sizeof(buf), "<%d>%s %s[%ld]: %s: ",
 		       msg_facility | prio[level], msg_stamp(), msg_tag,
-		       (long) getpid(), msg_severity_name(level), text);
-    if (len > (int) sizeof(buf) - 1)
-	len = sizeof(buf) - 1;
+		       (long) getpid(), msg_severity_name(level));
+    len = msg_finish(buf, len, sizeof(buf), text, "");
     msg_dgram_send(buf, len);
 }
 
@@ -267,14 +288,13 @@ static void msg_logger_print(int level, const char *text)
     if (!msg_logger_on || !msg_dgram_ready())
 	return;
     if (level == MSG_INFO)
-	len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: %s", msg_stamp(),
-		       msg_host, msg_tag, (long) getpid(), text);
+	len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: ", msg_stamp(),
+		       msg_host, msg_tag, (long) getpid());
     else
-	len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: %s: %s", msg_stamp(),
+	len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: %s: ", msg_stamp(),
 		       msg_host, msg_tag, (long) getpid(),
-		       msg_severity_name(level), text);
-    if (len > (int) sizeof(buf) - 1)
-	len = sizeof(buf) - 1;
+		       msg_severity_name(level));
+    len = msg_finish(buf, len, sizeof(buf), text, "");
     msg_dgram_send(buf, len);
 }
 
