@@ -171,6 +171,9 @@ typedef struct GREYLIST_BTREE {
 #define BTREE_OPEN_FAIL		-1
 #define BTREE_OPEN_LOCKED	-2
 
+static int btree_commit_body(GREYLIST_STORE *);
+static int btree_bound_cache(GREYLIST_BTREE *);
+
 /* btree_user - name the user we run as, for diagnostics */
 
 static const char *btree_user(void)
@@ -891,6 +894,8 @@ static int btree_expire_body(GREYLIST_STORE *store, time_t now, int max_records,
     if (removed >= max_records)
 	*more = 1;
     tcbdbcurdel(cur);
+    if (btree_bound_cache(gb) < 0)
+	return (-1);
     return (removed);
 
 failed:
@@ -898,6 +903,26 @@ failed:
     btree_failed(gb, "expiry");
     *more = 0;
     return (-1);
+}
+
+/* btree_bound_cache - keep a transaction's pages within the memory budget */
+
+static int btree_bound_cache(GREYLIST_BTREE *gb)
+{
+
+    /*
+     * Inside a transaction Tokyo Cabinet keeps every page that it read or
+     * changed. On a large file, where each update touches a page of its
+     * own, that is hundreds of megabytes a commit interval. Drop the
+     * clean pages; when the changed ones alone exceed the cache size,
+     * commit now instead of at the end of the interval.
+     */
+    if (!gb->in_tx || tcmaprnum(gb->bdb->leafc) <= BTREE_LCNUM + BTREE_LCNUM / 2)
+	return (0);
+    (void) tcbdbcacheclear(gb->bdb);
+    if (tcmaprnum(gb->bdb->leafc) <= BTREE_LCNUM)
+	return (0);
+    return (btree_commit_body(&gb->store));
 }
 
 /* btree_commit - end the open transaction */
@@ -1075,7 +1100,7 @@ static int btree_update_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
     }
     if (gb->tx_updates >= BTREE_TX_LIMIT)
 	return (btree_commit_body(&gb->store));
-    return (0);
+    return (btree_bound_cache(gb));
 }
 
 /* btree_scan_body - visit record keys in order, after the cursor key */
@@ -1120,12 +1145,11 @@ static int btree_scan_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
     tcbdbcurdel(cur);
 
     /*
-     * Inside a transaction Tokyo Cabinet keeps every page that it reads:
-     * a walk over a large file would hold all of its leaves in memory
-     * until the next commit. Drop the clean ones (changed pages stay).
+     * A walk over a large file would hold all of its leaves in memory
+     * until the next commit.
      */
-    if (gb->in_tx && tcmaprnum(gb->bdb->leafc) > BTREE_LCNUM + BTREE_LCNUM / 4)
-	(void) tcbdbcacheclear(gb->bdb);
+    if (btree_bound_cache(gb) < 0)
+	return (-1);
     return (visited);
 }
 
