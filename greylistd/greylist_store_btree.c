@@ -1225,10 +1225,11 @@ static int btree_seal_body(GREYLIST_BTREE *gb, BTREE_ARGS *args)
 {
     if (!btree_ready(gb, args->now))
 	return (-1);
-    if (btree_commit_body(&gb->store) < 0 || !btree_begin(gb))
+    if (btree_commit_body(&gb->store) < 0)
 	return (-1);
-    if (!tcbdbput(gb->bdb, GREYLIST_SEAL_KEY, BTREE_SEAL_KEY_LEN, args->val,
-		  (int) args->vlen)) {
+    if (!btree_begin(gb)
+	|| !tcbdbput(gb->bdb, GREYLIST_SEAL_KEY, BTREE_SEAL_KEY_LEN, args->val,
+		     (int) args->vlen)) {
 	btree_failed(gb, "seal");
 	return (-1);
     }

@@ -92,9 +92,7 @@
 
 #include <sys_defs.h>
 #include <sys/random.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -135,7 +133,6 @@
 #define GT_TABLE_SIZE(lp)	((lp)->cache_size + 65536)
 
 #define GT_TRIM_STEP		8	/* cached records forgotten per request */
-#define GT_THREAD_NICE		0	/* below the event loop */
 #define GT_NAP_MS		2	/* a busy thread collects updates */
 #define GT_BATCH_MAX		1024	/* ... or as soon as this many wait */
 
@@ -780,12 +777,10 @@ static void *gt_thread_main(void *context)
     (void) pthread_sigmask(SIG_UNBLOCK, &faults, (sigset_t *) 0);
 
     /*
-     * On a busy host the event loop goes first: the thread's work (page
-     * writes of a commit, expiry) can wait some milliseconds, a reply
-     * cannot. Linux applies a nice value to one thread.
+     * The thread runs at the event loop's priority. Below it (nice 10 was
+     * tried) a busy host starves it: with a large file every update reads
+     * a page, the queue grows, and lookups and expiry wait for seconds.
      */
-    if (setpriority(PRIO_PROCESS, (id_t) syscall(SYS_gettid), GT_THREAD_NICE) < 0)
-	msg_warn("greylist store thread: setpriority: %m");
 
     now = gt_now_ms();
     next_commit = now + gt->limits.commit_ms;
