@@ -444,6 +444,16 @@ static void foreign_put(const char *client, const char *rcpt, time_t when)
     vstring_free(rec);
 }
 
+/* spawn_put - greylist a triplet as a spawn(8) copy does: the file alone */
+
+static void spawn_put(const char *client, const char *rcpt, time_t when)
+{
+    GREYLIST_STORE *store = open_btree();
+
+    plain_expect(store, client, rcpt, when, GREYLIST_ACT_NEW);
+    store->close(store);
+}
+
 /* damage_filter - flip one bit of the saved bits */
 
 static void damage_filter(void)
@@ -468,32 +478,16 @@ START_TEST(test_filter_stale)
     GREYLIST_STORE *store;
 
     save_filter("192.0.2.9", "before", 2);
-    switch (_i) {
-    case STALE_SPAWN:
-	store = open_btree();
-	plain_expect(store, "192.0.2.9", "later@example.com", AT(10),
-		     GREYLIST_ACT_NEW);
-	store->close(store);
-	break;
-    case STALE_FOREIGN:
+    if (_i == STALE_FOREIGN) {
 	foreign_put("192.0.2.9", "later@example.com", AT(10));
-	break;
-    case STALE_DAMAGED:
-	store = open_btree();
-	plain_expect(store, "192.0.2.9", "later@example.com", AT(10),
-		     GREYLIST_ACT_NEW);
-	store->close(store);
-	save_filter("192.0.2.9", "again", 1);
-	damage_filter();
-	break;
-    case STALE_THRESHOLD:
-	store = open_btree();
-	plain_expect(store, "192.0.2.9", "later@example.com", AT(10),
-		     GREYLIST_ACT_NEW);
-	store->close(store);
-	save_filter("192.0.2.9", "again", 1);
-	policy.awl_threshold += 1;
-	break;
+    } else {
+	spawn_put("192.0.2.9", "later@example.com", AT(10));
+	if (_i == STALE_DAMAGED || _i == STALE_THRESHOLD)
+	    save_filter("192.0.2.9", "again", 1);	/* sealed again */
+	if (_i == STALE_DAMAGED)
+	    damage_filter();
+	if (_i == STALE_THRESHOLD)
+	    policy.awl_threshold += 1;
     }
 
     /* Not used: the thread reads every key, and the triplet is known. */
