@@ -158,6 +158,7 @@ typedef struct GT_BLOOM {
   */
 #define GT_BLOOM_BLOCK_WORDS	8
 #define GT_BLOOM_BLOCK_BITS	(64 * GT_BLOOM_BLOCK_WORDS)
+#define GT_BLOOM_MAX_BLOCKS	(1ULL << 24)	/* 24 hash bits pick one: 1 GB */
 
  /*
   * A record that the event loop knows. Committed records are on the LRU
@@ -313,7 +314,8 @@ static GT_BLOOM *gt_bloom_create(long keys)
 
     if (keys < GT_BLOOM_MIN_KEYS)
 	keys = GT_BLOOM_MIN_KEYS;
-    while (bits < (uint64_t) keys * GT_BLOOM_BITS_PER_KEY)
+    while (bits < (uint64_t) keys * GT_BLOOM_BITS_PER_KEY
+	   && bits < GT_BLOOM_MAX_BLOCKS * GT_BLOOM_BLOCK_BITS)
 	bits <<= 1;
     bp->block_mask = bits / GT_BLOOM_BLOCK_BITS - 1;
     bp->capacity = (long) (bits / GT_BLOOM_BITS_PER_KEY);
@@ -392,7 +394,6 @@ static int gt_bloom_probe(GT_BLOOM *bp, uint64_t h, int set)
 #define GT_FILTER_SUFFIX	".filter"
 #define GT_FILTER_MAGIC		"GLFILT01"
 #define GT_FILTER_ORDER		0x0102030405060708ULL
-#define GT_FILTER_MAX_BLOCKS	(1ULL << 24)	/* 1 GB: not ours beyond */
 
 typedef struct GT_FILTER_HEAD {
     char    magic[8];
@@ -534,7 +535,7 @@ static GT_BLOOM *gt_bloom_load(const char *path, const char *seal,
 			path, (long long) head.records, records);
     } else if (head.awl_threshold != awl_threshold) {
 	vstring_sprintf(why, "%s was saved with another auto-whitelist threshold", path);
-    } else if (head.blocks == 0 || head.blocks > GT_FILTER_MAX_BLOCKS
+    } else if (head.blocks == 0 || head.blocks > GT_BLOOM_MAX_BLOCKS
 	       || (head.blocks & (head.blocks - 1)) != 0 || head.capacity <= 0
 	       || head.added < 0
 	       || (uint64_t) st.st_size != sizeof(head) + head.blocks * GT_BLOOM_BLOCK_BITS / 8) {
