@@ -106,7 +106,10 @@
 /*	The actions are greylist, early-retry, pass, known, whitelisted,
 /*	error (database trouble: DUNNO) and skip (not greylisted). A
 /*	statistics line is logged every \fB$greylist_stats_interval\fR and
-/*	at exit. \fB-v\fR adds detail.
+/*	at exit. At start-up a line says whether the key filter saved at
+/*	the last clean stop was loaded, or why every key is read again
+/*	(followed by "key filter ready after \fIN\fR s"). \fB-v\fR adds
+/*	detail.
 /* SECURITY
 /* .ad
 /* .fi
@@ -118,8 +121,8 @@
 /*	by everybody.
 /* SIGNALS
 /*	SIGTERM (and master(8) going away on \fBpostfix reload\fR or
-/*	\fBstop\fR) commits the open transaction, closes the database and
-/*	exits. A process killed at any instant loses at most
+/*	\fBstop\fR) commits the open transaction, saves the key filter,
+/*	closes the database and exits. A process killed at any instant loses at most
 /*	\fB$greylist_commit_interval\fR of updates.
 /* DIAGNOSTICS
 /*	Problems are logged through postlogd(8) when master(8) passes
