@@ -122,8 +122,8 @@
 /* SIGNALS
 /*	SIGTERM (and master(8) going away on \fBpostfix reload\fR or
 /*	\fBstop\fR) commits the open transaction, saves the key filter,
-/*	closes the database and exits. A process killed at any instant loses at most
-/*	\fB$greylist_commit_interval\fR of updates.
+/*	closes the database and exits. A process killed at any instant
+/*	loses at most \fB$greylist_commit_interval\fR of updates.
 /* DIAGNOSTICS
 /*	Problems are logged through postlogd(8) when master(8) passes
 /*	POSTLOG_SERVICE (main.cf maillog_file), else to syslogd(8) with
