@@ -16,6 +16,8 @@
 /*	time_t	greylist_triplet_expires(policy, triplet)
 /*	time_t	greylist_client_expires(policy, client)
 /*
+/*	int	greylist_client_whitelisted(policy, client)
+/*
 /*	const char *greylist_action_name(action)
 /*	int	greylist_action_defers(action)
 /* DESCRIPTION
@@ -56,6 +58,10 @@
 /*	the time when a record becomes absent; when that is past the
 /*	largest time_t (a time stamp from a corrupt store record, or a
 /*	huge policy_test_time), the largest time_t.
+/*
+/*	greylist_client_whitelisted() is true when the client has passed
+/*	more often than the auto-whitelist threshold (not 0); it does not
+/*	look at the record's age, which greylist_policy_decide() does first.
 /*
 /*	greylist_action_name() returns the name used in the log:
 /*	"greylist", "early-retry", "pass", "known", "whitelisted",
@@ -118,6 +124,15 @@ time_t  greylist_client_expires(const GREYLIST_POLICY *policy,
     return (greylist_time_add(client->last_seen, policy->max_age));
 }
 
+/* greylist_client_whitelisted - enough passes, whatever the record's age */
+
+int     greylist_client_whitelisted(const GREYLIST_POLICY *policy,
+				            const GREYLIST_CLIENT *client)
+{
+    return (policy->awl_threshold > 0
+	    && client->count > (unsigned) policy->awl_threshold);
+}
+
 /* greylist_client_pass - count one more pass of this client */
 
 static void greylist_client_pass(const GREYLIST_POLICY *policy, time_t now,
@@ -158,8 +173,7 @@ void    greylist_policy_decide(const GREYLIST_POLICY *policy, time_t now,
     /*
      * Auto-whitelisted client: done.
      */
-    if (policy->awl_threshold > 0 && client
-	&& client->count > (unsigned) policy->awl_threshold) {
+    if (client && greylist_client_whitelisted(policy, client)) {
 	dp->action = GREYLIST_ACT_WHITELIST;
 	if (now - client->last_seen >= policy->refresh) {
 	    dp->client = *client;

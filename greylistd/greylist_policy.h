@@ -74,6 +74,7 @@ extern void greylist_policy_decide(const GREYLIST_POLICY *, time_t,
 				           GREYLIST_DECISION *);
 extern time_t greylist_triplet_expires(const GREYLIST_POLICY *, const GREYLIST_TRIPLET *);
 extern time_t greylist_client_expires(const GREYLIST_POLICY *, const GREYLIST_CLIENT *);
+extern int greylist_client_whitelisted(const GREYLIST_POLICY *, const GREYLIST_CLIENT *);
 extern const char *greylist_action_name(int);
 extern int greylist_action_defers(int);
 

@@ -305,25 +305,54 @@ static long long gt_now_ms(void)
     return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/* gt_random - random bytes; without entropy yet, clock and pid */
+
+static void gt_random(void *buf, size_t len)
+{
+    unsigned char *cp = (unsigned char *) buf;
+    uint64_t mix;
+    size_t  i;
+
+    if (getrandom(buf, len, GRND_NONBLOCK) == (ssize_t) len)
+	return;
+    mix = ((uint64_t) gt_now_ms() << 20) ^ (uint64_t) time((time_t *) 0) ^ getpid();
+    for (i = 0; i < len; i++) {
+	mix = mix * 0x9E3779B97F4A7C15ULL + 1;
+	cp[i] = (unsigned char) (mix >> 56);
+    }
+}
+
+/* gt_bloom_alloc - a filter of this many blocks, bits not set */
+
+static GT_BLOOM *gt_bloom_alloc(uint64_t blocks, uint64_t seed, long capacity)
+{
+    GT_BLOOM *bp = (GT_BLOOM *) mymalloc(sizeof(*bp));
+
+    bp->block_mask = blocks - 1;
+    bp->seed = seed;
+    bp->capacity = capacity;
+    bp->memory = mymalloc(GT_BLOOM_BYTES(bp) + 63);
+    bp->words = (uint64_t *) (((uintptr_t) bp->memory + 63) & ~(uintptr_t) 63);
+    return (bp);
+}
+
 /* gt_bloom_create - an empty filter for this many keys */
 
 static GT_BLOOM *gt_bloom_create(long keys)
 {
-    GT_BLOOM *bp = (GT_BLOOM *) mymalloc(sizeof(*bp));
+    GT_BLOOM *bp;
     uint64_t bits = GT_BLOOM_BLOCK_BITS;
+    uint64_t seed;
 
     if (keys < GT_BLOOM_MIN_KEYS)
 	keys = GT_BLOOM_MIN_KEYS;
     while (bits < (uint64_t) keys * GT_BLOOM_BITS_PER_KEY
 	   && bits < GT_BLOOM_MAX_BLOCKS * GT_BLOOM_BLOCK_BITS)
 	bits <<= 1;
-    bp->block_mask = bits / GT_BLOOM_BLOCK_BITS - 1;
-    bp->capacity = (long) (bits / GT_BLOOM_BITS_PER_KEY);
-    bp->memory = mymalloc(bits / 8 + 63);
-    bp->words = (uint64_t *) (((uintptr_t) bp->memory + 63) & ~(uintptr_t) 63);
-    memset((void *) bp->words, 0, bits / 8);
-    if (getrandom(&bp->seed, sizeof(bp->seed), GRND_NONBLOCK) != sizeof(bp->seed))
-	bp->seed = (uint64_t) time((time_t *) 0) ^ ((uint64_t) getpid() << 32);
+    gt_random(&seed, sizeof(seed));
+    bp = gt_bloom_alloc(bits / GT_BLOOM_BLOCK_BITS, seed,
+			(long) (bits / GT_BLOOM_BITS_PER_KEY));
+    memset((void *) bp->words, 0, GT_BLOOM_BYTES(bp));
     return (bp);
 }
 
@@ -541,12 +570,7 @@ static GT_BLOOM *gt_bloom_load(const char *path, const char *seal,
 	       || (uint64_t) st.st_size != sizeof(head) + head.blocks * GT_BLOOM_BLOCK_BITS / 8) {
 	vstring_sprintf(why, "%s: bad size", path);
     } else {
-	bp = (GT_BLOOM *) mymalloc(sizeof(*bp));
-	bp->block_mask = head.blocks - 1;
-	bp->seed = head.seed;
-	bp->capacity = (long) head.capacity;
-	bp->memory = mymalloc(GT_BLOOM_BYTES(bp) + 63);
-	bp->words = (uint64_t *) (((uintptr_t) bp->memory + 63) & ~(uintptr_t) 63);
+	bp = gt_bloom_alloc(head.blocks, head.seed, (long) head.capacity);
 	if (gt_read_all(fd, bp->words, GT_BLOOM_BYTES(bp)) < 0) {
 	    vstring_sprintf(why, "read %s: %m", path);
 	} else if (gt_bloom_checksum(bp) != head.checksum) {
@@ -567,7 +591,10 @@ static GT_BLOOM *gt_bloom_load(const char *path, const char *seal,
   * The filter holds two kinds of entries: every key of the file, and a
   * mark for each client that is auto-whitelisted (its key hashed another
   * way). A client without the mark is not whitelisted, and then its
-  * record does not change the answer to a new or early triplet.
+  * record does not change the answer to a new or early triplet. The mark
+  * ignores the record's age, which is left to the decision: a mark too
+  * many costs a lookup, one too few a wrong answer (and the decision's
+  * clock may be a test clock).
   */
 #define GT_HASH_WHITELIST	0xC2B2AE3D27D4EB4FULL
 
@@ -581,20 +608,6 @@ static GT_BLOOM *gt_bloom_load(const char *path, const char *seal,
 #define gt_bloom_test_whitelist(bp, key, len) \
 	gt_bloom_probe((bp), gt_bloom_hash((bp), (key), (len)) \
 		       ^ GT_HASH_WHITELIST, 0)
-
-/* gt_whitelisted - does this client record count as auto-whitelisted? */
-
-static int gt_whitelisted(const GREYLIST_POLICY *policy, const GREYLIST_CLIENT *client)
-{
-
-    /*
-     * Whether it has expired is left to the decision: a mark too many
-     * costs a lookup, one too few a wrong answer (and the clock of the
-     * decision may be a test clock).
-     */
-    return (policy->awl_threshold > 0
-	    && client->count > (unsigned) policy->awl_threshold);
-}
 
 /* gt_signal - tell the event loop that results wait (lock held) */
 
@@ -632,7 +645,7 @@ static void gt_scan_key(const char *key, ssize_t len, const char *val,
     gt_bloom_add(gt->scanning, key, len);
     if (val != 0 && key[0] == GREYLIST_KEY_CLIENT
 	&& greylist_client_decode(val, vlen, &client)
-	&& gt_whitelisted(gt->store.policy, &client))
+	&& greylist_client_whitelisted(gt->store.policy, &client))
 	gt_bloom_add_whitelist(gt->scanning, key, len);
 }
 
@@ -1100,7 +1113,7 @@ static void gt_update(GREYLIST_THREAD *gt, GT_ENTRY *ep, time_t old_expires,
 	ep->present = 1;
     }
     if (ep->key[0] == GREYLIST_KEY_CLIENT
-	&& gt_whitelisted(gt->store.policy, &ep->client)) {
+	&& greylist_client_whitelisted(gt->store.policy, &ep->client)) {
 	if (gt->bloom)
 	    gt_bloom_add_whitelist(gt->bloom, ep->key, klen);
 	if (gt->building)
@@ -1113,26 +1126,23 @@ static void gt_update(GREYLIST_THREAD *gt, GT_ENTRY *ep, time_t old_expires,
     gt_queue(gt, &op, ep->key, vstring_str(gt->rec));
 }
 
-/* gt_apply - decide with what we know, record, answer */
+/* gt_record - store what the decision changed, answer */
 
-static void gt_apply(GREYLIST_THREAD *gt, GT_ENTRY *tp, GT_ENTRY *cp,
-		             time_t now, GREYLIST_STORE_DONE_FN done,
-		             void *context)
+static void gt_record(GREYLIST_THREAD *gt, GT_ENTRY *tp, GT_ENTRY *cp,
+		              GREYLIST_DECISION *decision,
+		              GREYLIST_STORE_DONE_FN done, void *context)
 {
     const GREYLIST_POLICY *policy = gt->store.policy;
-    GREYLIST_DECISION decision;
     time_t  old_expires;
 
-    greylist_policy_decide(policy, now, tp->present ? &tp->triplet : 0,
-			   cp && cp->present ? &cp->client : 0, &decision);
-    if (decision.triplet_update) {
+    if (decision->triplet_update) {
 	old_expires = tp->present ? greylist_triplet_expires(policy, &tp->triplet) : 0;
-	tp->triplet = decision.triplet;
+	tp->triplet = decision->triplet;
 	gt_update(gt, tp, old_expires, greylist_triplet_expires(policy, &tp->triplet));
     }
-    if (decision.client_update && cp) {
+    if (decision->client_update && cp) {
 	old_expires = cp->present ? greylist_client_expires(policy, &cp->client) : 0;
-	cp->client = decision.client;
+	cp->client = decision->client;
 	gt_update(gt, cp, old_expires, greylist_client_expires(policy, &cp->client));
     }
 
@@ -1140,22 +1150,22 @@ static void gt_apply(GREYLIST_THREAD *gt, GT_ENTRY *tp, GT_ENTRY *cp,
      * While commits fail, a new triplet may well be lost: see
      * greylist_store_btree(3).
      */
-    if (gt->trouble && decision.action == GREYLIST_ACT_NEW)
-	decision.action = GREYLIST_ACT_ERROR;
-    done(&decision, context);
+    if (gt->trouble && decision->action == GREYLIST_ACT_NEW)
+	decision->action = GREYLIST_ACT_ERROR;
+    done(decision, context);
 }
 
-/* gt_counts_client - would the decision count a pass of the client? */
+/* gt_apply - decide with what we know, record, answer */
 
-static int gt_counts_client(const GREYLIST_POLICY *policy, const GT_ENTRY *tp,
-			            time_t now)
+static void gt_apply(GREYLIST_THREAD *gt, GT_ENTRY *tp, GT_ENTRY *cp,
+		             time_t now, GREYLIST_STORE_DONE_FN done,
+		             void *context)
 {
     GREYLIST_DECISION decision;
 
-    greylist_policy_decide(policy, now, tp->present ? &tp->triplet : 0,
-			   (const GREYLIST_CLIENT *) 0, &decision);
-    return (decision.action == GREYLIST_ACT_PASS
-	    || decision.action == GREYLIST_ACT_KNOWN);
+    greylist_policy_decide(gt->store.policy, now, tp->present ? &tp->triplet : 0,
+			   cp && cp->present ? &cp->client : 0, &decision);
+    gt_record(gt, tp, cp, &decision, done, context);
 }
 
 /* gt_error - let the mail through */
@@ -1215,6 +1225,7 @@ static void gt_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
     GT_ENTRY *cp = 0;
     GT_CALL *call;
     GT_OP   op;
+    GREYLIST_DECISION decision;
 
     if (gt->down || gt_overloaded(gt)) {
 	gt_error(done, context);
@@ -1236,11 +1247,15 @@ static void gt_decide(GREYLIST_STORE *store, const GREYLIST_KEYS *keys,
      * are whitelisted.)
      */
     if (tp && gt->bloom
-	&& !gt_bloom_test_whitelist(gt->bloom, ckey, VSTRING_LEN(keys->client))
-	&& gt_counts_client(store->policy, tp, now) == 0) {
-	gt_apply(gt, tp, (GT_ENTRY *) 0, now, done, context);
-	gt_trim(gt, GT_TRIM_STEP);
-	return;
+	&& !gt_bloom_test_whitelist(gt->bloom, ckey, VSTRING_LEN(keys->client))) {
+	greylist_policy_decide(store->policy, now, tp->present ? &tp->triplet : 0,
+			       (const GREYLIST_CLIENT *) 0, &decision);
+	if (decision.action != GREYLIST_ACT_PASS
+	    && decision.action != GREYLIST_ACT_KNOWN) {
+	    gt_record(gt, tp, (GT_ENTRY *) 0, &decision, done, context);
+	    gt_trim(gt, GT_TRIM_STEP);
+	    return;
+	}
     }
 
     /*
@@ -1387,9 +1402,7 @@ static void gt_filter_save(GREYLIST_THREAD *gt)
     if (gt->bloom == 0 || gt->down || gt->inner->commit_trouble
 	|| gt->inner->seal == 0)
 	return;
-    if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
-	for (i = 0; i < (int) sizeof(rnd); i++)
-	    rnd[i] = (unsigned char) (gt_now_ms() >> (i % 8)) ^ (unsigned char) getpid();
+    gt_random(rnd, sizeof(rnd));
     for (i = 0; i < (int) sizeof(rnd); i++)
 	snprintf(seal + 2 * i, 3, "%02x", rnd[i]);
     path = gt_filter_path(gt, vstring_alloc(100));
@@ -1600,7 +1613,6 @@ GREYLIST_STORE *greylist_store_thread_open(GREYLIST_STORE *inner,
     gt->ev_drain = vstring_alloc(1 << 12);
     gt->generation = inner->generation;
     gt->count = inner->count(inner);
-    (void) htable_hash("", 0);			/* seed it in this thread */
     if ((err = pthread_mutex_init(&gt->lock, (pthread_mutexattr_t *) 0)) != 0
 	|| (err = pthread_cond_init(&gt->wakeup, (pthread_condattr_t *) 0)) != 0)
 	msg_fatal("greylist store thread: %s", strerror(err));

@@ -572,6 +572,29 @@ START_TEST(test_client_expires)
 
 END_TEST
 
+/* test_client_whitelisted - more passes than the threshold, any age */
+
+START_TEST(test_client_whitelisted)
+{
+    GREYLIST_POLICY policy = test_policy(AWL);
+    GREYLIST_POLICY off = test_policy(0);
+    GREYLIST_CLIENT client;
+
+    client.last_seen = AT(0);
+    client.count = AWL;
+    ck_assert_int_eq(greylist_client_whitelisted(&policy, &client), 0);
+    client.count = AWL + 1;
+    ck_assert_int_eq(greylist_client_whitelisted(&policy, &client), 1);
+    ck_assert_int_eq(greylist_client_whitelisted(&off, &client), 0);
+    /* The age is the decision's business: an expired record still counts. */
+    client.last_seen = AT(-10 * MAX_AGE);
+    ck_assert_int_eq(greylist_client_whitelisted(&policy, &client), 1);
+    client.count = UINT_MAX;
+    ck_assert_int_eq(greylist_client_whitelisted(&policy, &client), 1);
+}
+
+END_TEST
+
  /*
   * Action names, and which actions defer.
   */
@@ -653,6 +676,7 @@ static Suite *policy_suite(void)
     tc = tcase_create("expires");
     tcase_add_loop_test(tc, test_triplet_expires, 0, NTRIPLET_EXPIRES);
     tcase_add_test(tc, test_client_expires);
+    tcase_add_test(tc, test_client_whitelisted);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("names");
