@@ -128,13 +128,9 @@ ATTR_REQUEST *attr_request_create(const ATTR_LIMITS *limits)
     req->slots = 32;
     req->attrs = (ATTR *) mymalloc(req->slots * sizeof(ATTR));
     memset(req->attrs, 0, req->slots * sizeof(ATTR));
-    req->count = 0;
     req->line = vstring_alloc(256);
-    req->size = 0;
-    req->flags = 0;
     req->why = vstring_alloc(100);
-    req->complete = 0;
-    memset((void *) req->names_seen, 0, sizeof(req->names_seen));
+    attr_request_reset(req);
     return (req);
 }
 
