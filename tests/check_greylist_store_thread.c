@@ -17,9 +17,10 @@
 /*	the thread, the overload limit, a request still waiting at
 /*	close, the key filter saved at close and loaded at the next open
 /*	(and not used when the file changed since: written by a spawn(8)
-/*	copy or by a program that knows no seal, a damaged filter file,
-/*	another whitelist threshold), and the whitelist marks (a client
-/*	below the threshold costs no lookup). The failures of the file itself (full disk, damage, lost
+/*	copy or by a program that knows no seal, a damaged, truncated or
+/*	foreign filter file, another whitelist threshold), and the
+/*	whitelist marks (a client below the threshold costs no lookup).
+/*	The failures of the file itself (full disk, damage, lost
 /*	permissions) are tested through the daemon by check_crash(1).
 /* LICENSE
 /* .ad
@@ -411,13 +412,17 @@ END_TEST
 #define STALE_FOREIGN	1		/* a program that knows no seal */
 #define STALE_DAMAGED	2		/* the saved filter is damaged */
 #define STALE_THRESHOLD	3		/* another auto-whitelist threshold */
-#define NSTALE		4
+#define STALE_TRUNCATED	4		/* the saved filter was cut short */
+#define STALE_GARBAGE	5		/* not a filter at all */
+#define NSTALE		6
 
 static const char *stale_why[NSTALE] = {
     "the database was not closed cleanly",
     "records, the database has",
     "bad checksum",
     "another auto-whitelist threshold",
+    "greylist.db.filter: bad size",
+    "greylist.db.filter: not a key filter of this version and host",
 };
 
 /* foreign_put - add a pending triplet with Tokyo Cabinet alone */
@@ -454,9 +459,9 @@ static void spawn_put(const char *client, const char *rcpt, time_t when)
     store->close(store);
 }
 
-/* damage_filter - flip one bit of the saved bits */
+/* damage_filter - flip one bit of the saved bits, cut them, or replace them */
 
-static void damage_filter(void)
+static void damage_filter(int how)
 {
     VSTRING *path = vstring_alloc(100);
     struct stat st;
@@ -466,9 +471,17 @@ static void damage_filter(void)
     ck_assert_msg((fd = open(filter_path(path), O_RDWR)) >= 0, "%s: %s",
 		  STR(path), strerror(errno));
     ck_assert(fstat(fd, &st) == 0);
-    ck_assert(pread(fd, &ch, 1, st.st_size / 2) == 1);
-    ch ^= 0x10;
-    ck_assert(pwrite(fd, &ch, 1, st.st_size / 2) == 1);
+    if (how == STALE_DAMAGED) {
+	ck_assert(pread(fd, &ch, 1, st.st_size / 2) == 1);
+	ch ^= 0x10;
+	ck_assert(pwrite(fd, &ch, 1, st.st_size / 2) == 1);
+    } else if (how == STALE_TRUNCATED) {
+	ck_assert(ftruncate(fd, st.st_size - 4096) == 0);
+    } else {
+	ck_assert(ftruncate(fd, 0) == 0);
+	ck_assert(pwrite(fd, "hello, this is not a filter\n", 28, 0) == 28);
+	ck_assert(ftruncate(fd, st.st_size) == 0);
+    }
     (void) close(fd);
     vstring_free(path);
 }
@@ -482,12 +495,12 @@ START_TEST(test_filter_stale)
 	foreign_put("192.0.2.9", "later@example.com", AT(10));
     } else {
 	spawn_put("192.0.2.9", "later@example.com", AT(10));
-	if (_i == STALE_DAMAGED || _i == STALE_THRESHOLD)
+	if (_i != STALE_SPAWN)
 	    save_filter("192.0.2.9", "again", 1);	/* sealed again */
-	if (_i == STALE_DAMAGED)
-	    damage_filter();
 	if (_i == STALE_THRESHOLD)
 	    policy.awl_threshold += 1;
+	else if (_i != STALE_SPAWN)
+	    damage_filter(_i);
     }
 
     /* Not used: the thread reads every key, and the triplet is known. */
